@@ -1,0 +1,29 @@
+"""How much one run of a user program may use.
+
+One table, so the refusal messages, the docs and the tests agree on the numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Budgets:
+    """Limits for one sandboxed run. Checked before and while the program runs."""
+
+    source_chars: int = 20_000
+    ast_nodes: int = 20_000
+    ast_depth: int = 60
+    tensor_elements: int = 1_000_000
+    total_elements: int = 16_000_000
+    torch_ops: int = 200_000
+    loop_iterations: int = 1_000_000
+    call_depth: int = 40
+    wall_seconds: float = 3.0
+    int_bits: int = 64
+    sequence_length: int = 100_000
+    output_chars: int = 100_000
+
+
+DEFAULT_BUDGETS = Budgets()

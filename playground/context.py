@@ -1,0 +1,93 @@
+"""The per-run state of one sandboxed program: budgets, counters, output, RNG.
+
+A fresh `RunContext` per run is the whole isolation story: nothing here is
+module-level, so threads running different sessions never share it.
+"""
+
+from __future__ import annotations
+
+import time
+
+import torch
+
+from .budgets import Budgets
+from .errors import BudgetExceeded
+from .trace import Tracer
+
+DEFAULT_SEED = 0
+
+
+class RunContext:
+    """Counters and resources for one run; every budget check goes through here."""
+
+    def __init__(self, budgets: Budgets, seed: int = DEFAULT_SEED) -> None:
+        self.budgets = budgets
+        self.deadline = time.monotonic() + budgets.wall_seconds
+        self.generator = torch.Generator().manual_seed(seed)
+        self.tracer = Tracer()
+        self.ops = 0
+        self.iterations = 0
+        self.call_depth = 0
+        self.elements = 0
+        self._output: list[str] = []
+        self._output_chars = 0
+        self.output_truncated = False
+        self.backward_root: torch.Tensor | None = None
+        self.last_graph_tensor: torch.Tensor | None = None
+
+    def tick(self) -> None:
+        """Cooperative time check, called between statements and operations."""
+        if time.monotonic() > self.deadline:
+            raise BudgetExceeded(
+                f"The program ran longer than {self.budgets.wall_seconds:g} s.",
+                hint="Use fewer loop iterations or smaller tensors.",
+            )
+
+    def count_op(self, result: object = None) -> None:
+        """Count one torch operation and the elements it produced."""
+        self.ops += 1
+        if self.ops > self.budgets.torch_ops:
+            raise BudgetExceeded(
+                f"The program ran more than {self.budgets.torch_ops:,} tensor "
+                "operations.",
+                hint="Use fewer loop iterations.",
+            )
+        if isinstance(result, torch.Tensor):
+            self.elements += result.numel()
+            if self.elements > self.budgets.total_elements:
+                raise BudgetExceeded(
+                    f"The program created more than {self.budgets.total_elements:,} "
+                    "tensor elements in total.",
+                    hint="Use fewer loop iterations or smaller tensors.",
+                )
+        self.tick()
+
+    def count_iteration(self) -> None:
+        """Count one loop iteration against the loop budget."""
+        self.iterations += 1
+        if self.iterations > self.budgets.loop_iterations:
+            raise BudgetExceeded(
+                f"Loops ran more than {self.budgets.loop_iterations:,} iterations.",
+                hint="Use a smaller range().",
+            )
+        self.tick()
+
+    def write(self, text: str) -> None:
+        """Append printed text, keeping at most `output_chars` of it."""
+        room = self.budgets.output_chars - self._output_chars
+        if room <= 0:
+            self.output_truncated = True
+            return
+        if len(text) > room:
+            text = text[:room]
+            self.output_truncated = True
+        self._output.append(text)
+        self._output_chars += len(text)
+
+    @property
+    def output(self) -> str:
+        """Everything printed so far."""
+        text = "".join(self._output)
+        if self.output_truncated:
+            text += "\n[output truncated]\n"
+        return text

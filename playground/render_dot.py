@@ -1,0 +1,71 @@
+"""Graph model -> Graphviz DOT, with the labels the app and notebooks share."""
+
+from __future__ import annotations
+
+import graphviz
+
+from .graph import Graph, GraphNode
+from .tensor_info import TensorInfo, shape_text, value_text
+
+STYLES = {
+    "leaf": {"shape": "box", "style": "rounded,filled", "fillcolor": "#d8f0d2", "color": "#2e7d32"},
+    "constant": {"shape": "box", "style": "rounded,filled,dashed", "fillcolor": "#f2f2f2", "color": "#777777"},
+    "tensor": {"shape": "box", "style": "rounded", "color": "#555555"},
+    "op": {"shape": "ellipse", "style": "filled", "fillcolor": "#fff1c1", "color": "#b8860b"},
+    "autograd": {"shape": "box", "style": "filled", "fillcolor": "#e8eefc", "color": "#3f5fa8"},
+    "more": {"shape": "note", "style": "filled", "fillcolor": "#fde2e2", "color": "#b00020"},
+}  # fmt: skip
+ROOT_STYLE = {"penwidth": "2.5", "color": "#1a4fd6", "style": "rounded,filled", "fillcolor": "#dbe6ff"}
+
+
+def render_dot(graph: Graph, title: str | None = None) -> graphviz.Digraph:
+    """A `graphviz.Digraph` of `graph`, laid out left to right (inputs first)."""
+    dot = graphviz.Digraph("autograd", graph_attr={"rankdir": "LR", "nodesep": "0.25", "ranksep": "0.35"})
+    dot.attr("node", fontname="Helvetica", fontsize="14")
+    dot.attr("edge", color="#666666", arrowsize="0.7")
+    if title:
+        dot.attr(label=title, labelloc="t", fontname="Helvetica")
+    for node in graph.nodes:
+        attrs = dict(STYLES.get(node.kind, {}))
+        if node.id == graph.root:
+            attrs.update(ROOT_STYLE)
+        dot.node(node.id, label=node_label(node), **attrs)
+    for edge in graph.edges:
+        dot.edge(edge.src, edge.dst)
+    return dot
+
+
+def dot_source(graph: Graph) -> str:
+    """DOT text of `graph`."""
+    return render_dot(graph).source
+
+
+def node_label(node: GraphNode) -> str:
+    """Multi-line label text; lines are joined with DOT's `\\n`."""
+    if node.kind == "op":
+        return f"{node.label}\\n{node.op}"
+    if node.kind == "autograd":
+        lines = [node.label, *node.saved]
+        if node.tensor is not None:
+            lines.append(f"grad {_grad_text(node.tensor)}")
+        return "\\n".join(lines)
+    if node.tensor is None:
+        return node.label
+    return "\\n".join(_tensor_lines(node.tensor, node.name))
+
+
+def _tensor_lines(info: TensorInfo, name: str | None) -> list[str]:
+    lines = [name] if name else []
+    lines += value_text(info.value, info.shape).split("\n")
+    lines.append(f"{shape_text(info.shape)} · {info.dtype}")
+    if info.requires_grad:
+        lines.append("requires_grad")
+    lines.append(f"grad {_grad_text(info)}")
+    return lines
+
+
+def _grad_text(info: TensorInfo) -> str:
+    if info.grad is None:
+        return "None"
+    text = value_text(info.grad, info.shape)
+    return text.replace("\n", " ") if "\n" in text and len(text) < 40 else text.split("\n")[0] + (" …" if "\n" in text else "")

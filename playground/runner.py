@@ -1,0 +1,97 @@
+"""`run(source)`: the whole pipeline from text to a plain-data result.
+
+source -> vetted AST -> interpreter (real torch ops) -> snapshots and graph model.
+Safe to call from many threads: every piece of state lives in this call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+
+from .budgets import DEFAULT_BUDGETS, Budgets
+from .context import DEFAULT_SEED, RunContext
+from .datasets import crop_tensors
+from .errors import BudgetExceeded, ErrorInfo, PlaygroundError
+from .graph import Graph, build_graph
+from .interpreter import Interpreter
+from .source_check import parse_program
+from .tensor_info import TensorInfo, snapshot
+
+# Graphs larger than this are drawn nearest-the-output first, the rest summarised.
+DEFAULT_MAX_NODES = 5_000
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run produced: the same information as `eval --json`."""
+
+    ok: bool
+    error: ErrorInfo | None
+    output: str
+    tensors: dict[str, TensorInfo]
+    graph: Graph | None
+    raw_graph: Graph | None = None
+    backward_called: bool = False
+    seconds_budget: float = field(default=DEFAULT_BUDGETS.wall_seconds)
+
+    def to_json(self) -> dict:
+        """The CLI contract: ok, error, output, tensors, graph."""
+        return {
+            "ok": self.ok,
+            "error": None if self.error is None else self.error.to_json(),
+            "output": self.output,
+            "tensors": {name: info.to_json() for name, info in self.tensors.items()},
+            "graph": None if self.graph is None else self.graph.to_json(),
+        }
+
+
+def run(
+    source: str,
+    budgets: Budgets = DEFAULT_BUDGETS,
+    seed: int = DEFAULT_SEED,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+) -> RunResult:
+    """Run `source` in the sandbox and describe everything it left behind.
+
+    Never raises for anything the program does; the error is in the result.
+    """
+    ctx = RunContext(budgets, seed)
+    scope: dict[str, object] = dict(crop_tensors())
+    error: PlaygroundError | None = None
+    try:
+        Interpreter(ctx, scope).run(parse_program(source, budgets))
+    except PlaygroundError as exc:
+        error = exc
+    except RecursionError:
+        error = BudgetExceeded("The program is nested or recursive too deeply.")
+    except MemoryError:
+        error = BudgetExceeded("The program ran out of memory.")
+    return _describe(ctx, scope, error, max_nodes)
+
+
+def _describe(
+    ctx: RunContext, scope: dict, error: PlaygroundError | None, max_nodes: int | None
+) -> RunResult:
+    tensors = {
+        name: snapshot(value, name)
+        for name, value in scope.items()
+        if isinstance(value, torch.Tensor)
+    }
+    names = {id(v): k for k, v in scope.items() if isinstance(v, torch.Tensor)}
+    root = ctx.backward_root if ctx.backward_root is not None else ctx.last_graph_tensor
+    graph = raw = None
+    if root is not None:
+        graph = build_graph(root, names, ctx.tracer, max_nodes=max_nodes)
+        raw = build_graph(root, names, ctx.tracer, raw=True, max_nodes=max_nodes)
+    return RunResult(
+        ok=error is None,
+        error=None if error is None else error.info(),
+        output=ctx.output,
+        tensors=tensors,
+        graph=graph,
+        raw_graph=raw,
+        backward_called=ctx.backward_root is not None,
+        seconds_budget=ctx.budgets.wall_seconds,
+    )

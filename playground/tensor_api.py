@@ -1,0 +1,83 @@
+"""The allow-list of tensor attributes and methods, with their size checks."""
+
+from __future__ import annotations
+
+import torch
+
+from .context import RunContext
+from .errors import NotAllowed, ProgramError
+from .limits import broadcast_bound, check_numel
+from .torch_api import check_plain, node_view
+
+# Method name -> keyword arguments it accepts.
+METHODS: dict[str, frozenset[str]] = {
+    name: frozenset(kws)
+    for name, kws in {
+        "t": (), "sum": ("dim", "keepdim"), "mean": ("dim", "keepdim"), "pow": (),
+        "exp": (), "log": (), "tanh": (), "sigmoid": (), "relu": (), "abs": (),
+        "sqrt": (), "sin": (), "cos": (), "backward": ("retain_graph", "gradient"),
+        "zero_": (), "item": (), "numel": (), "retain_grad": (), "detach": (),
+        "requires_grad_": ("requires_grad",), "reshape": (), "view": (), "size": (),
+        "dim": (), "clone": (), "float": (), "double": (), "square": (), "neg": (),
+        "norm": ("dim", "keepdim"),
+    }.items()
+}  # fmt: skip
+
+SETTABLE = frozenset({"requires_grad", "grad", "data"})
+
+
+def get_attribute(tensor: torch.Tensor, attr: str) -> object:
+    """Read an allow-listed attribute; never `getattr` with an unchecked name."""
+    if attr == "grad":
+        # Reading .grad of a non-leaf only earns a warning from PyTorch; answer
+        # None directly (the same value) so stderr stays quiet.
+        if not tensor.is_leaf and not tensor.retains_grad:
+            return None
+        return tensor.grad
+    if attr == "grad_fn":
+        return None if tensor.grad_fn is None else node_view(tensor.grad_fn)
+    getter = _ATTRIBUTES.get(attr)
+    if getter is None:
+        raise NotAllowed(f"`.{attr}` is not available on tensors in the playground.")
+    return getter(tensor)
+
+
+_ATTRIBUTES = {
+    "data": lambda t: t.data,
+    "shape": lambda t: t.shape,
+    "T": lambda t: t.t() if t.dim() <= 2 else t.permute(*reversed(range(t.dim()))),
+    "requires_grad": lambda t: t.requires_grad,
+    "is_leaf": lambda t: t.is_leaf,
+    "dtype": lambda t: t.dtype,
+    "ndim": lambda t: t.dim(),
+}
+
+
+def set_attribute(tensor: torch.Tensor, attr: str, value: object) -> None:
+    """Assign `tensor.attr = value` for the few attributes a learner sets."""
+    if attr not in SETTABLE:
+        raise NotAllowed(f"`.{attr}` cannot be assigned in the playground.")
+    if attr == "requires_grad" and not isinstance(value, bool):
+        raise ProgramError("requires_grad must be True or False.")
+    if attr in ("grad", "data") and not isinstance(value, torch.Tensor | type(None)):
+        raise ProgramError(f".{attr} must be a tensor.")
+    setattr(tensor, attr, value)
+
+
+def call_method(
+    ctx: RunContext, tensor: torch.Tensor, name: str, args: list, kwargs: dict
+) -> object:
+    """Call an allow-listed tensor method after checking its inputs."""
+    allowed = METHODS[name]
+    unknown = set(kwargs) - allowed
+    if unknown:
+        raise ProgramError(f"`.{name}()` does not accept `{sorted(unknown)[0]}=` here.")
+    check_plain(list(args) + list(kwargs.values()), f".{name}()")
+    if name == "pow" and args and broadcast_bound(tensor, args[0]) > ctx.budgets.tensor_elements:
+        check_numel(
+            torch.broadcast_shapes(tensor.shape, getattr(args[0], "shape", ())).numel(),
+            ctx.budgets,
+        )
+    if name == "backward":
+        ctx.backward_root = tensor
+    return getattr(tensor, name)(*args, **kwargs)

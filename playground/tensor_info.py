@@ -1,0 +1,120 @@
+"""Plain-data snapshots of tensors: what the inspector, labels and JSON show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+SMALL_ELEMENTS = 16  # up to this many, a tensor's label shows every value
+MAX_KEPT = 1_000_000
+
+
+@dataclass(frozen=True)
+class TensorInfo:
+    """Everything we show about one tensor, with no torch objects inside."""
+
+    name: str | None
+    shape: tuple[int, ...]
+    dtype: str
+    requires_grad: bool
+    is_leaf: bool
+    value: np.ndarray
+    grad: np.ndarray | None
+    grad_note: str
+
+    def to_json(self) -> dict:
+        """The CLI contract's per-tensor object."""
+        return {
+            "value": json_value(self.value),
+            "grad": None if self.grad is None else json_value(self.grad),
+            "requires_grad": self.requires_grad,
+            "is_leaf": self.is_leaf,
+            "shape": list(self.shape),
+            "dtype": self.dtype,
+        }
+
+
+def snapshot(tensor: torch.Tensor, name: str | None = None) -> TensorInfo:
+    """Copy what we display out of `tensor`, so later edits cannot change it."""
+    grad = tensor.grad if (tensor.is_leaf or tensor.retains_grad) else None
+    return TensorInfo(
+        name=name,
+        shape=tuple(tensor.shape),
+        dtype=str(tensor.dtype).removeprefix("torch."),
+        requires_grad=tensor.requires_grad,
+        is_leaf=tensor.is_leaf,
+        value=_to_numpy(tensor),
+        grad=None if grad is None else _to_numpy(grad),
+        grad_note=grad_note(tensor, name or "this tensor"),
+    )
+
+
+def _to_numpy(tensor: torch.Tensor) -> np.ndarray:
+    flat = tensor.detach()
+    if flat.numel() > MAX_KEPT:
+        flat = flat.reshape(-1)[:MAX_KEPT]
+    return flat.cpu().numpy().copy()
+
+
+def grad_note(tensor: torch.Tensor, name: str) -> str:
+    """Why `.grad` holds what it holds: the question learners ask most."""
+    if not tensor.requires_grad:
+        return (
+            f"{name} does not require grad (requires_grad=False), so autograd "
+            "computes no gradient for it and .grad stays None."
+        )
+    if not tensor.is_leaf and not tensor.retains_grad:
+        return (
+            f"{name} is computed from other tensors (not a leaf); PyTorch only keeps "
+            f".grad on leaves unless you call {name}.retain_grad() before backward()."
+        )
+    if tensor.grad is None:
+        return "backward() has not reached it yet: call backward() on a result that uses it."
+    return "Filled in by backward(); it accumulates (+=) until you zero it."
+
+
+def json_value(array: np.ndarray) -> object:
+    """A number or nested list; non-finite values as the strings 'nan', 'inf', '-inf'."""
+    if array.dtype == np.bool_:
+        return array.tolist()
+    if np.isfinite(array).all() if array.size else True:
+        return array.tolist()
+    return _replace_nonfinite(array.tolist())
+
+
+def _replace_nonfinite(value: object) -> object:
+    if isinstance(value, list):
+        return [_replace_nonfinite(v) for v in value]
+    if isinstance(value, float) and not np.isfinite(value):
+        return "nan" if np.isnan(value) else ("inf" if value > 0 else "-inf")
+    return value
+
+
+def format_number(value: float) -> str:
+    """Four significant digits, the way a learner reads them off a slide."""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    return f"{value:.4g}"
+
+
+def value_text(array: np.ndarray, shape: tuple[int, ...]) -> str:
+    """A compact text of a value: the number, a small matrix, or a summary."""
+    if len(shape) == 0:
+        return format_number(array.item())
+    if array.size <= SMALL_ELEMENTS and len(shape) <= 2:
+        rows = array.reshape(shape) if len(shape) == 2 else array.reshape(1, -1)
+        lines = ["[" + "  ".join(format_number(v) for v in row) + "]" for row in rows]
+        return "\n".join(lines)
+    if array.size == 0:
+        return "(empty)"
+    return (
+        f"min {format_number(float(array.min()))}  mean "
+        f"{format_number(float(array.mean()))}  max {format_number(float(array.max()))}"
+    )
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    """`5×3`, or `scalar` for a 0-d tensor."""
+    return "×".join(str(s) for s in shape) if shape else "scalar"

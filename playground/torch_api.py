@@ -1,0 +1,329 @@
+"""The allow-list: every torch, numpy and Python function a program may call.
+
+Each entry checks its arguments and predicts the size of its result before
+PyTorch allocates anything. Nothing here is looked up by a user-supplied string
+except as a key into these tables.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import torch
+
+from .context import RunContext
+from .errors import NotAllowed, ProgramError
+from .limits import check_int, check_numel, nested_numel, shape_numel
+from .text import to_text
+from .values import DTYPES, NUMPY_DTYPES, Builtin, Namespace, NodeView, NoGrad
+
+Args = list[object]
+Kwargs = dict[str, object]
+
+_NUMBER = bool | int | float
+
+
+def _dtype(kwargs: Kwargs) -> torch.dtype | None:
+    value = kwargs.get("dtype")
+    if value is None or isinstance(value, torch.dtype):
+        return value
+    if isinstance(value, str) and value in DTYPES:
+        return DTYPES[value]
+    raise ProgramError(f"Unknown dtype {to_text(value)!r}; use torch.float32 or 'float32'.")
+
+
+def _requires_grad(kwargs: Kwargs) -> bool:
+    value = kwargs.get("requires_grad", False)
+    if not isinstance(value, bool):
+        raise ProgramError("requires_grad must be True or False.")
+    return value
+
+
+def _sizes(args: Args, what: str) -> tuple[int, ...]:
+    """Accept `f(2, 3)`, `f((2, 3))`, `f([2, 3])` and `f(t.shape)`."""
+    if len(args) == 1 and isinstance(args[0], list | tuple):
+        args = list(args[0])
+    if not all(isinstance(s, int) and not isinstance(s, bool) for s in args):
+        raise ProgramError(f"{what} takes whole-number sizes, e.g. {what}(2, 3).")
+    if any(s < 0 for s in args):
+        raise ProgramError(f"{what}: sizes cannot be negative.")
+    return tuple(args)
+
+
+def _creator(name: str, random: bool) -> Callable:
+    factory = getattr(torch, name)
+
+    def create(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+        size = _sizes(args, f"torch.{name}")
+        check_numel(shape_numel(size), ctx.budgets)
+        extra = {"generator": ctx.generator} if random else {}
+        return factory(
+            size, dtype=_dtype(kwargs), requires_grad=_requires_grad(kwargs), **extra
+        )
+
+    return create
+
+
+def _full(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    if len(args) != 2 or not isinstance(args[1], _NUMBER):
+        raise ProgramError("torch.full takes a size and a fill value: torch.full((2, 3), 1.5).")
+    size = _sizes([args[0]], "torch.full")
+    check_numel(shape_numel(size), ctx.budgets)
+    return torch.full(size, args[1], dtype=_dtype(kwargs), requires_grad=_requires_grad(kwargs))
+
+
+def _numbers(args: Args, what: str) -> list[float | int]:
+    if not all(isinstance(a, _NUMBER) for a in args):
+        raise ProgramError(f"{what} takes numbers.")
+    return list(args)
+
+
+def _arange(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    nums = _numbers(args, "torch.arange")
+    if not 1 <= len(nums) <= 3:
+        raise ProgramError("torch.arange takes (end), (start, end) or (start, end, step).")
+    start, end, step = ([0] + nums + [1])[:3] if len(nums) == 1 else (nums + [1])[:3]
+    if step == 0:
+        raise ProgramError("torch.arange: step must not be zero.")
+    count = math.ceil((end - start) / step) if math.isfinite((end - start) / step) else math.inf
+    if count > ctx.budgets.tensor_elements:
+        check_numel(ctx.budgets.tensor_elements + 1, ctx.budgets)
+    return torch.arange(
+        start, end, step, dtype=_dtype(kwargs), requires_grad=_requires_grad(kwargs)
+    )
+
+
+def _linspace(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    nums = _numbers(args, "torch.linspace")
+    if len(nums) != 3 or not isinstance(nums[2], int):
+        raise ProgramError("torch.linspace takes (start, end, steps) with whole steps.")
+    check_numel(nums[2], ctx.budgets)
+    return torch.linspace(
+        nums[0], nums[1], nums[2], dtype=_dtype(kwargs), requires_grad=_requires_grad(kwargs)
+    )
+
+
+def _check_data(data: object, ctx: RunContext) -> None:
+    if isinstance(data, np.ndarray):
+        check_numel(data.size, ctx.budgets)
+    elif not isinstance(data, _NUMBER | list | tuple | torch.Tensor):
+        raise ProgramError(f"Cannot make a tensor from {to_text(data)[:40]}.")
+    else:
+        check_numel(nested_numel(data, ctx.budgets), ctx.budgets)
+
+
+def _tensor(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    if len(args) != 1:
+        raise ProgramError("torch.tensor takes one argument: the data.")
+    data = args[0]
+    _check_data(data, ctx)
+    if isinstance(data, torch.Tensor):  # PyTorch's own advice, without its warning
+        return data.detach().clone().to(_dtype(kwargs) or data.dtype).requires_grad_(
+            _requires_grad(kwargs)
+        )
+    return torch.tensor(data, dtype=_dtype(kwargs), requires_grad=_requires_grad(kwargs))
+
+
+def _np_array(ctx: RunContext, args: Args, kwargs: Kwargs) -> np.ndarray:
+    if len(args) != 1:
+        raise ProgramError("np.array takes one argument: the data.")
+    _check_data(args[0], ctx)
+    dtype = kwargs.get("dtype")
+    if isinstance(dtype, str):
+        dtype = NUMPY_DTYPES.get(dtype, "invalid")
+    if dtype not in (None, np.float32, np.float64, np.int64):
+        raise ProgramError("np.array: use dtype np.float32, np.float64 or 'float32'.")
+    data = args[0]
+    if isinstance(data, torch.Tensor):
+        data = data.numpy()
+    array = np.array(data, dtype=dtype)
+    if array.dtype == object:
+        raise ProgramError("np.array: the data must be numbers in a regular shape.")
+    return array
+
+
+def _from_numpy(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    if len(args) != 1 or not isinstance(args[0], np.ndarray):
+        raise ProgramError("torch.from_numpy takes one numpy array.")
+    return torch.from_numpy(args[0])
+
+
+def _tensor_fn(name: str) -> Callable:
+    """torch.exp, torch.sum, ...: the first argument must be a tensor."""
+    fn = getattr(torch, name)
+
+    def call(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+        if not args or not isinstance(args[0], torch.Tensor):
+            raise ProgramError(f"torch.{name} takes a tensor as its first argument.")
+        check_plain(args[1:], f"torch.{name}")
+        return fn(*args, **kwargs)
+
+    return call
+
+
+def _matmul(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    if len(args) != 2 or not all(isinstance(a, torch.Tensor) for a in args):
+        raise ProgramError("torch.matmul takes two tensors.")
+    check_matmul(args[0], args[1], ctx)
+    return torch.matmul(args[0], args[1])
+
+
+def check_matmul(a: torch.Tensor, b: torch.Tensor, ctx: RunContext) -> None:
+    """Find the result's shape on the meta device (no memory) before computing."""
+    if a.numel() * b.numel() <= ctx.budgets.tensor_elements:
+        return
+    out = torch.matmul(
+        torch.empty(a.shape, device="meta"), torch.empty(b.shape, device="meta")
+    )
+    check_numel(out.numel(), ctx.budgets, "The matrix product")
+
+
+def _manual_seed(ctx: RunContext, args: Args, kwargs: Kwargs) -> None:
+    if len(args) != 1 or not isinstance(args[0], int):
+        raise ProgramError("torch.manual_seed takes one whole number.")
+    if not 0 <= args[0] < 2**63:
+        raise ProgramError("torch.manual_seed: the seed must be between 0 and 2**63 - 1.")
+    ctx.generator.manual_seed(args[0])
+
+
+def _no_grad(ctx: RunContext, args: Args, kwargs: Kwargs) -> NoGrad:
+    if args:
+        raise ProgramError("torch.no_grad() takes no arguments.")
+    return NoGrad()
+
+
+def check_plain(args: Args, what: str) -> None:
+    """Only data may be handed to torch: never functions, modules or contexts."""
+    for arg in args:
+        if isinstance(arg, list | tuple):
+            check_plain(list(arg), what)
+        elif not isinstance(arg, _NUMBER | str | type(None) | torch.Tensor | torch.dtype):
+            raise ProgramError(f"{what} cannot take {to_text(arg)[:40]} as an argument.")
+
+
+# --- Python built-ins ------------------------------------------------------
+
+
+def _print(ctx: RunContext, args: Args, kwargs: Kwargs) -> None:
+    sep = kwargs.get("sep", " ")
+    end = kwargs.get("end", "\n")
+    if not isinstance(sep, str | type(None)) or not isinstance(end, str | type(None)):
+        raise ProgramError("print: sep and end must be strings.")
+    sep = " " if sep is None else sep
+    end = "\n" if end is None else end
+    ctx.write(sep.join(to_text(a) for a in args) + end)
+
+
+def _range(ctx: RunContext, args: Args, kwargs: Kwargs) -> range:
+    if not 1 <= len(args) <= 3 or not all(
+        isinstance(a, int) and not isinstance(a, bool) for a in args
+    ):
+        raise ProgramError("range takes one to three whole numbers.")
+    return range(*args)
+
+
+def _len(ctx: RunContext, args: Args, kwargs: Kwargs) -> int:
+    if len(args) != 1:
+        raise ProgramError("len takes one argument.")
+    value = args[0]
+    if isinstance(value, str | list | tuple | range | torch.Tensor | np.ndarray):
+        return len(value)
+    raise ProgramError(f"len() of {type(value).__name__} is not defined.")
+
+
+def _float(ctx: RunContext, args: Args, kwargs: Kwargs) -> float:
+    if len(args) != 1 or not isinstance(args[0], _NUMBER | str | torch.Tensor):
+        raise ProgramError("float takes one number, string or one-element tensor.")
+    return float(args[0])
+
+
+def _int(ctx: RunContext, args: Args, kwargs: Kwargs) -> int:
+    if len(args) != 1 or not isinstance(args[0], _NUMBER | str | torch.Tensor):
+        raise ProgramError("int takes one number, string or one-element tensor.")
+    if isinstance(args[0], str) and len(args[0]) > 30:
+        raise ProgramError("int: that string is too long to be a 64-bit number.")
+    return check_int(int(args[0]), ctx.budgets)
+
+
+def _abs(ctx: RunContext, args: Args, kwargs: Kwargs) -> object:
+    if len(args) != 1 or not isinstance(args[0], _NUMBER | torch.Tensor):
+        raise ProgramError("abs takes one number or tensor.")
+    return abs(args[0])
+
+
+def _round(ctx: RunContext, args: Args, kwargs: Kwargs) -> object:
+    if not 1 <= len(args) <= 2 or not isinstance(args[0], _NUMBER):
+        raise ProgramError("round takes a number and optionally a number of digits.")
+    if len(args) == 2 and (not isinstance(args[1], int) or abs(args[1]) > 30):
+        raise ProgramError("round: digits must be a whole number between -30 and 30.")
+    return round(*args)
+
+
+def _builtin(name: str, fn: Callable, *keywords: str) -> Builtin:
+    return Builtin(name, fn, frozenset(keywords))
+
+
+CREATION_KW = ("dtype", "requires_grad")
+TORCH_NAMES = ("sum", "mean")
+TORCH_UNARY = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sqrt")
+
+
+def make_torch() -> Namespace:
+    """The `torch` a program sees."""
+    members: dict[str, object] = {
+        "tensor": _builtin("torch.tensor", _tensor, *CREATION_KW),
+        "full": _builtin("torch.full", _full, *CREATION_KW),
+        "arange": _builtin("torch.arange", _arange, *CREATION_KW),
+        "linspace": _builtin("torch.linspace", _linspace, *CREATION_KW),
+        "from_numpy": _builtin("torch.from_numpy", _from_numpy),
+        "matmul": _builtin("torch.matmul", _matmul),
+        "manual_seed": _builtin("torch.manual_seed", _manual_seed),
+        "no_grad": _builtin("torch.no_grad", _no_grad),
+    }
+    for name, random in (("randn", True), ("rand", True), ("zeros", False), ("ones", False)):
+        members[name] = _builtin(f"torch.{name}", _creator(name, random), *CREATION_KW)
+    for name in TORCH_NAMES:
+        members[name] = _builtin(f"torch.{name}", _tensor_fn(name), "dim", "keepdim")
+    for name in TORCH_UNARY:
+        members[name] = _builtin(f"torch.{name}", _tensor_fn(name))
+    for name, dtype in DTYPES.items():
+        members[name] = dtype
+    return Namespace("torch", members)
+
+
+def make_numpy() -> Namespace:
+    """The `np` a program sees: enough to build an array and hand it to torch."""
+    members: dict[str, object] = {"array": _builtin("np.array", _np_array, "dtype")}
+    members.update(NUMPY_DTYPES)
+    return Namespace("numpy", members)
+
+
+def make_builtins() -> dict[str, object]:
+    """Python built-ins a program may use."""
+    return {
+        "print": _builtin("print", _print, "sep", "end"),
+        "range": _builtin("range", _range),
+        "len": _builtin("len", _len),
+        "float": _builtin("float", _float),
+        "int": _builtin("int", _int),
+        "abs": _builtin("abs", _abs),
+        "round": _builtin("round", _round),
+        "torch": make_torch(),
+        "np": make_numpy(),
+        "numpy": make_numpy(),
+    }
+
+
+def refuse_member(namespace: Namespace, attr: str) -> NotAllowed:
+    """The error for `torch.load`, `np.save` and every other missing member."""
+    return NotAllowed(
+        f"`{namespace.name}.{attr}` is not available in the playground.",
+        hint="See the list of supported functions under 'What can I type?'.",
+    )
+
+
+def node_view(node: object) -> NodeView:
+    """A printable stand-in for a `grad_fn`."""
+    return NodeView(f"<{type(node).__name__} object>")

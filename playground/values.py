@@ -1,0 +1,103 @@
+"""The kinds of value a sandboxed program can hold besides plain data and tensors.
+
+Each is our own small class, so no user program can reach a real Python
+function, module or frame through it.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+
+@dataclass(frozen=True)
+class Builtin:
+    """An allow-listed function: `fn(ctx, args, kwargs)` plus its accepted keywords."""
+
+    name: str
+    fn: Callable
+    keywords: frozenset[str] = frozenset()
+
+    def __repr__(self) -> str:
+        return f"<built-in function {self.name}>"
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """A module stand-in (`torch`, `np`) exposing only allow-listed members."""
+
+    name: str
+    members: dict[str, object]
+
+    def __repr__(self) -> str:
+        return f"<module '{self.name}'>"
+
+
+@dataclass(frozen=True)
+class BoundMethod:
+    """A tensor method picked from the allow-list, bound to its tensor."""
+
+    target: torch.Tensor
+    name: str
+
+    def __repr__(self) -> str:
+        return f"<method {self.name} of Tensor>"
+
+
+@dataclass
+class Closure:
+    """A user `def`: its code, default values and the scope it was defined in."""
+
+    node: ast.FunctionDef
+    defaults: list[object]
+    outer: dict[str, object] | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        return f"<function {self.node.name}>"
+
+
+@dataclass(frozen=True)
+class NoGrad:
+    """What `torch.no_grad()` returns: only usable as a `with` context."""
+
+    def __repr__(self) -> str:
+        return "<torch.no_grad>"
+
+
+@dataclass(frozen=True)
+class NodeView:
+    """An opaque view of a `grad_fn`: printable, never a way into autograd internals."""
+
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+SAFE_SCALARS = (bool, int, float, str, type(None))
+DTYPES = {
+    "float32": torch.float32,
+    "float": torch.float32,
+    "float64": torch.float64,
+    "double": torch.float64,
+    "float16": torch.float16,
+    "int64": torch.int64,
+    "long": torch.int64,
+    "int32": torch.int32,
+    "int": torch.int32,
+    "bool": torch.bool,
+}
+NUMPY_DTYPES = {"float32": np.float32, "float64": np.float64, "int64": np.int64}
+
+
+def type_name(value: object) -> str:
+    """The name a learner would expect for a value's type."""
+    if isinstance(value, torch.Tensor):
+        return "Tensor"
+    if isinstance(value, Closure | Builtin | BoundMethod):
+        return "function"
+    return type(value).__name__
