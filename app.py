@@ -1,0 +1,10 @@
+"""Autograd Playground: the table of contents. Each page lives in playground/ui/."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Autograd Playground", page_icon="∂", layout="wide")
+
+pages = [
+    st.Page("playground/ui/lab.py", title="Expression lab", icon="🧮", default=True),
+]
+st.navigation(pages).run()

@@ -1,0 +1,168 @@
+"""Expression lab: type PyTorch code, see the real autograd graph and gradients."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.leaves import ScalarLeaf, find_scalar_leaves, set_leaf_value
+from playground.presets import PRESETS, preset_source, preset_titles
+from playground.render_dot import dot_source, render_dot
+from playground.render_svg import SvgUnavailable, dot_binary, svg_from_dot
+from playground.report import gradient_rows, inspector_rows
+from playground.runner import RunResult, run
+from playground.ui.style import apply_style
+
+CODE = "lab_code"
+UI_MAX_NODES = 120  # above this the browser's layout can stall; see docs/NOTES
+
+
+def _init_state() -> None:
+    st.session_state.setdefault(CODE, PRESETS[0].source)
+    st.session_state.setdefault("lab_preset", PRESETS[0].title)
+
+
+def _load_preset() -> None:
+    st.session_state[CODE] = preset_source(st.session_state["lab_preset"])
+
+
+def _set_leaf(leaf: ScalarLeaf) -> None:
+    value = st.session_state[f"leaf_{leaf.name}"]
+    if value is not None:
+        st.session_state[CODE] = set_leaf_value(st.session_state[CODE], leaf, value)
+
+
+def _run(code: str) -> RunResult:
+    """Run once per distinct program; reruns for widgets reuse the result."""
+    cached = st.session_state.get("lab_result")
+    if cached is not None and st.session_state.get("lab_result_code") == code:
+        return cached
+    with st.spinner("Running your program…"):
+        result = run(code, max_nodes=UI_MAX_NODES)
+    st.session_state["lab_result"], st.session_state["lab_result_code"] = result, code
+    if result.ok:
+        st.session_state["lab_last_good"] = result
+    return result
+
+
+def _show_error(result: RunResult, code: str) -> None:
+    error = result.error
+    where = f"Line {error.line}: " if error.line else ""
+    st.error(f"{where}{error.message}", icon="⚠️")
+    if error.hint:
+        st.info(error.hint, icon="💡")
+    lines = code.splitlines()
+    if error.line and 0 < error.line <= len(lines):
+        caret = " " * (error.col or 0) + "^"
+        st.code(f"{error.line:>3} | {lines[error.line - 1]}\n    | {caret}", language=None)
+
+
+def _code_panel() -> str:
+    st.selectbox("Start from an example", preset_titles(), key="lab_preset", on_change=_load_preset)
+    st.text_area("Your PyTorch code", key=CODE, height=330, help="Ctrl+Enter or Run to run it.")
+    st.button("Run ▶", type="primary", key="lab_run")
+    with st.expander("What can I type?"):
+        st.markdown(
+            "Python with `torch` (and `np`) already imported: `torch.tensor`, `randn`, "
+            "`zeros`, `ones`, `full`, `arange`, `linspace`, `sum`, `mean`, `exp`, `log`, "
+            "`tanh`, `sigmoid`, `relu`, `matmul`, `no_grad()`…; tensor methods such as "
+            "`.backward()`, `.grad`, `.t()`, `.sum()`, `.item()`, `.zero_()`; "
+            "`+ - * / ** @`, `def`, `for … in range(…)`, `if`, `print`. The tutorial's "
+            "crop data is ready as `inputs` (5×3) and `targets` (5×2). Files, network, "
+            "imports other than torch/numpy and names starting with `_` are refused."
+        )
+    return st.session_state[CODE]
+
+
+def _leaf_inputs(code: str) -> None:
+    leaves = find_scalar_leaves(code)
+    if not leaves:
+        return
+    st.caption("Change a value — the code and graph follow:")
+    columns = st.columns(min(len(leaves), 4))
+    for index, leaf in enumerate(leaves):
+        key = f"leaf_{leaf.name}"
+        st.session_state[key] = leaf.value
+        columns[index % len(columns)].number_input(
+            leaf.name, key=key, step=0.5, format="%g", on_change=_set_leaf, args=(leaf,)
+        )
+
+
+def _graph_panel(shown: RunResult, stale: bool) -> None:
+    raw = st.toggle("Raw autograd view (AccumulateGrad, saved tensors)", key="lab_raw")
+    graph = shown.raw_graph if raw else shown.graph
+    if graph is None:
+        st.info("No autograd graph yet: create a tensor with `requires_grad=True` and compute with it.")
+        return
+    if stale:
+        st.warning("Stale: this is the last program that ran. Fix the error to update it.", icon="⏸️")
+    if graph.hidden:
+        st.info(f"Large graph: showing the {len(graph.nodes) - 1} nodes nearest the output; "
+                f"{graph.hidden:,} more are summarised.")
+    st.graphviz_chart(render_dot(graph), width="stretch")
+    _downloads(dot_source(graph))
+
+
+def _downloads(dot: str) -> None:
+    left, right = st.columns(2)
+    left.download_button("Download DOT", dot, file_name="autograd.dot", mime="text/vnd.graphviz",
+                         on_click="ignore", key="lab_dot")
+    if dot_binary() is None:
+        right.button("Download SVG", disabled=True, key="lab_svg_off",
+                     help="Needs the Graphviz `dot` program on the server.")
+        right.caption("SVG needs Graphviz's `dot` program, not installed on this server; "
+                      "the DOT file opens in any Graphviz viewer.")
+        return
+    right.download_button("Download SVG", lambda: _svg_or_note(dot), file_name="autograd.svg",
+                          mime="image/svg+xml", on_click="ignore", key="lab_svg")
+
+
+def _svg_or_note(dot: str) -> bytes:
+    try:
+        return svg_from_dot(dot)
+    except SvgUnavailable as exc:
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="600" height="40">'
+                f'<text x="4" y="24">{exc}</text></svg>').encode()
+
+
+def _results_panel(shown: RunResult, result: RunResult) -> None:
+    grads, output = st.columns([3, 2])
+    with grads:
+        st.subheader("Gradients")
+        rows = gradient_rows(shown)
+        if not shown.backward_called:
+            st.caption("backward() has not been called, so every .grad is None.")
+        if rows:
+            st.table(rows)
+    with output:
+        st.subheader("Printed output")
+        st.code(result.output or "(nothing printed)", language=None)
+    st.subheader("Inspector")
+    st.dataframe(inspector_rows(shown), hide_index=True, width="stretch", key="lab_inspector")
+
+
+def page() -> None:
+    """Lay out the lab: code on the left, graph on the right, tables below."""
+    apply_style()
+    _init_state()
+    st.title("Expression lab")
+    st.caption("Type PyTorch code and see the autograd graph PyTorch really built.")
+    left, right = st.columns([5, 7], gap="large")
+    with left:
+        code = _code_panel()
+        result = _run(code)
+        if not result.ok:
+            _show_error(result, code)
+    last_good = st.session_state.get("lab_last_good")
+    shown = result if result.ok else last_good
+    with right:
+        st.subheader("Computation graph")
+        if shown is None:
+            st.info("Nothing to draw until the program runs without an error.")
+        else:
+            _graph_panel(shown, stale=not result.ok)
+        _leaf_inputs(code)
+    if shown is not None:
+        _results_panel(shown, result)
+
+
+page()
