@@ -10,7 +10,7 @@ if __name__ == "__main__":
         sys.exit(main())
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the contract is "never a traceback"
+    except Exception as exc:
         error = {"message": f"internal error: {type(exc).__name__}", "line": None, "col": None}
         print(json.dumps({"ok": False, "error": error, "output": "", "tensors": {}, "graph": None}))
         sys.exit(1)

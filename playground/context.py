@@ -48,8 +48,7 @@ class RunContext:
         self.ops += 1
         if self.ops > self.budgets.torch_ops:
             raise BudgetExceeded(
-                f"The program ran more than {self.budgets.torch_ops:,} tensor "
-                "operations.",
+                f"The program ran more than {self.budgets.torch_ops:,} tensor operations.",
                 hint="Use fewer loop iterations.",
             )
         if isinstance(result, torch.Tensor):

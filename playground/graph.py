@@ -244,7 +244,9 @@ def _raw_node(nid: str, fn: object, b: _Builder) -> GraphNode:
         var = fn.variable
         var_name = b.names.get(id(var))
         label = "AccumulateGrad" + (f" → {var_name}" if var_name else "")
-        return GraphNode(nid, "autograd", label, var_name, "AccumulateGrad", snapshot(var, var_name))
+        return GraphNode(
+            nid, "autograd", label, var_name, "AccumulateGrad", snapshot(var, var_name)
+        )
     return GraphNode(nid, "autograd", name, op=name, saved=_saved(fn))
 
 

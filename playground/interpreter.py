@@ -110,9 +110,7 @@ class Interpreter:
     def _s_AugAssign(self, stmt: ast.AugAssign) -> None:
         target = stmt.target
         current = self._eval(_as_load(target))
-        value = operators.binary(
-            self.ctx, stmt.op, current, self._eval(stmt.value), inplace=True
-        )
+        value = operators.binary(self.ctx, stmt.op, current, self._eval(stmt.value), inplace=True)
         if not (value is current and isinstance(target, ast.Attribute | ast.Subscript)):
             self._assign(target, value)
 
@@ -181,9 +179,7 @@ class Interpreter:
         if not isinstance(value, list | tuple | torch.Tensor):
             raise ProgramError(f"Cannot unpack {type_name(value)}.")
         if len(value) != len(target.elts):
-            raise ProgramError(
-                f"Expected {len(target.elts)} values to unpack, got {len(value)}."
-            )
+            raise ProgramError(f"Expected {len(target.elts)} values to unpack, got {len(value)}.")
         for element, item in zip(target.elts, value, strict=True):
             self._assign(element, item)
 
@@ -299,16 +295,26 @@ class Interpreter:
     def _index(self, node: ast.expr) -> object:
         """Indices are ints, slices, None and `...`: never tensors (no fancy indexing)."""
         if isinstance(node, ast.Slice):
-            parts = [None if p is None else self._eval(p) for p in (node.lower, node.upper, node.step)]
-            if not all(p is None or (isinstance(p, int) and not isinstance(p, bool)) for p in parts):
+            parts = [
+                None if p is None else self._eval(p) for p in (node.lower, node.upper, node.step)
+            ]
+            if not all(
+                p is None or (isinstance(p, int) and not isinstance(p, bool)) for p in parts
+            ):
                 raise ProgramError("Slice bounds must be whole numbers.")
             return slice(*parts)
         if isinstance(node, ast.Tuple):
             return tuple(self._index(e) for e in node.elts)
         value = self._eval(node)
-        if value is None or value is Ellipsis or (isinstance(value, int) and not isinstance(value, bool)):
+        if (
+            value is None
+            or value is Ellipsis
+            or (isinstance(value, int) and not isinstance(value, bool))
+        ):
             return value
-        raise ProgramError(f"Indices must be whole numbers, slices or None, not {type_name(value)}.")
+        raise ProgramError(
+            f"Indices must be whole numbers, slices or None, not {type_name(value)}."
+        )
 
     def _e_Slice(self, node: ast.Slice) -> object:
         return self._index(node)

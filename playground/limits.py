@@ -19,8 +19,7 @@ def check_numel(numel: int, budgets: Budgets, what: str = "A tensor") -> None:
     """Refuse a tensor result larger than the per-tensor budget."""
     if numel > budgets.tensor_elements:
         raise BudgetExceeded(
-            f"{what} would have {numel:,} elements; the limit is "
-            f"{budgets.tensor_elements:,}.",
+            f"{what} would have {numel:,} elements; the limit is {budgets.tensor_elements:,}.",
             hint="Use smaller shapes.",
         )
 
@@ -46,8 +45,7 @@ def check_int_pow(base: int, exponent: int, budgets: Budgets) -> None:
         return
     if exponent * math.log2(abs(base)) > budgets.int_bits:
         raise BudgetExceeded(
-            f"{base} ** {exponent} is too large an integer (more than "
-            f"{budgets.int_bits} bits).",
+            f"{base} ** {exponent} is too large an integer (more than {budgets.int_bits} bits).",
             hint="Use floats, e.g. 10.0 ** 20, or tensors.",
         )
 
@@ -65,8 +63,7 @@ def check_length(value: Sequence | str, budgets: Budgets) -> None:
     """Refuse strings, lists and tuples past the sequence budget."""
     if len(value) > budgets.sequence_length:
         raise BudgetExceeded(
-            f"A sequence of {len(value):,} items is past the limit of "
-            f"{budgets.sequence_length:,}.",
+            f"A sequence of {len(value):,} items is past the limit of {budgets.sequence_length:,}.",
         )
 
 

@@ -67,8 +67,7 @@ def _tensor_binary(
     for value in (left, right):
         if not isinstance(value, torch.Tensor | _NUMBER):
             raise ProgramError(
-                f"Unsupported operand types for {symbol}: {type_name(left)} and "
-                f"{type_name(right)}."
+                f"Unsupported operand types for {symbol}: {type_name(left)} and {type_name(right)}."
             )
     if symbol == "@":
         if not (isinstance(left, torch.Tensor) and isinstance(right, torch.Tensor)):
@@ -83,9 +82,7 @@ def _tensor_binary(
     return result
 
 
-def _number_binary(
-    ctx: RunContext, symbol: str, fn: Callable, left: float, right: float
-) -> object:
+def _number_binary(ctx: RunContext, symbol: str, fn: Callable, left: float, right: float) -> object:
     if symbol == "@":
         raise ProgramError("@ multiplies tensors, not numbers.")
     if symbol == "**" and isinstance(left, int) and isinstance(right, int):

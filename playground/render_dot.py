@@ -9,18 +9,30 @@ from .tensor_info import TensorInfo, shape_text, value_text
 
 STYLES = {
     "leaf": {"shape": "box", "style": "rounded,filled", "fillcolor": "#d8f0d2", "color": "#2e7d32"},
-    "constant": {"shape": "box", "style": "rounded,filled,dashed", "fillcolor": "#f2f2f2", "color": "#777777"},
+    "constant": {
+        "shape": "box",
+        "style": "rounded,filled,dashed",
+        "fillcolor": "#f2f2f2",
+        "color": "#777777",
+    },
     "tensor": {"shape": "box", "style": "rounded", "color": "#555555"},
     "op": {"shape": "ellipse", "style": "filled", "fillcolor": "#fff1c1", "color": "#b8860b"},
     "autograd": {"shape": "box", "style": "filled", "fillcolor": "#e8eefc", "color": "#3f5fa8"},
     "more": {"shape": "note", "style": "filled", "fillcolor": "#fde2e2", "color": "#b00020"},
-}  # fmt: skip
-ROOT_STYLE = {"penwidth": "2.5", "color": "#1a4fd6", "style": "rounded,filled", "fillcolor": "#dbe6ff"}
+}
+ROOT_STYLE = {
+    "penwidth": "2.5",
+    "color": "#1a4fd6",
+    "style": "rounded,filled",
+    "fillcolor": "#dbe6ff",
+}
 
 
 def render_dot(graph: Graph, title: str | None = None) -> graphviz.Digraph:
     """A `graphviz.Digraph` of `graph`, laid out left to right (inputs first)."""
-    dot = graphviz.Digraph("autograd", graph_attr={"rankdir": "LR", "nodesep": "0.25", "ranksep": "0.35"})
+    dot = graphviz.Digraph(
+        "autograd", graph_attr={"rankdir": "LR", "nodesep": "0.25", "ranksep": "0.35"}
+    )
     dot.attr("node", fontname="Helvetica", fontsize="14")
     dot.attr("edge", color="#666666", arrowsize="0.7")
     if title:
@@ -68,4 +80,8 @@ def _grad_text(info: TensorInfo) -> str:
     if info.grad is None:
         return "None"
     text = value_text(info.grad, info.shape)
-    return text.replace("\n", " ") if "\n" in text and len(text) < 40 else text.split("\n")[0] + (" …" if "\n" in text else "")
+    return (
+        text.replace("\n", " ")
+        if "\n" in text and len(text) < 40
+        else text.split("\n")[0] + (" …" if "\n" in text else "")
+    )

@@ -17,9 +17,7 @@ def _named_in_graph(result: RunResult) -> set[str]:
 def _shown(result: RunResult) -> list[TensorInfo]:
     """User tensors, plus the pre-bound crop data only when the graph uses it."""
     used = _named_in_graph(result)
-    return [
-        info for name, info in result.tensors.items() if name not in PREBOUND or name in used
-    ]
+    return [info for name, info in result.tensors.items() if name not in PREBOUND or name in used]
 
 
 def root_name(result: RunResult) -> str:

@@ -73,9 +73,7 @@ def _parse(source: str) -> ast.Module:
     try:
         return ast.parse(source, mode="exec")
     except SyntaxError as exc:
-        raise SyntaxProblem(
-            f"Syntax error: {exc.msg}", exc.lineno, _col(exc.offset)
-        ) from None
+        raise SyntaxProblem(f"Syntax error: {exc.msg}", exc.lineno, _col(exc.offset)) from None
     except (RecursionError, MemoryError):
         raise BudgetExceeded(
             "The program is nested too deeply to read.",
@@ -131,16 +129,14 @@ def _check_name(node: ast.Name) -> None:
         raise NotAllowed(
             f"`{node.id}` is not available in the playground.",
             *_where(node),
-            hint="Only torch, numpy (as np), print, range, len and your own names "
-            "can be used.",
+            hint="Only torch, numpy (as np), print, range, len and your own names can be used.",
         )
 
 
 def _check_attribute(node: ast.Attribute) -> None:
     if node.attr.startswith("_"):
         raise NotAllowed(
-            f"Attribute `{node.attr}` is not allowed: names starting with `_` are "
-            "private.",
+            f"Attribute `{node.attr}` is not allowed: names starting with `_` are private.",
             *_where(node),
         )
 
@@ -163,9 +159,7 @@ def _check_function(node: ast.FunctionDef) -> None:
     if node.decorator_list:
         raise NotAllowed("Decorators are not supported.", *_where(node))
     if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
-        raise NotAllowed(
-            "Only plain positional parameters are supported in `def`.", *_where(node)
-        )
+        raise NotAllowed("Only plain positional parameters are supported in `def`.", *_where(node))
     _check_binding_name(node.name, node)
     for arg in args.args:
         _check_binding_name(arg.arg, node)

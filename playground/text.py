@@ -30,9 +30,7 @@ def _atom_text(value: object) -> str:
     return str(value)
 
 
-def _seq_text(
-    seq: list | tuple, parts: list[str], limit: int, depth: int, size: int
-) -> int:
+def _seq_text(seq: list | tuple, parts: list[str], limit: int, depth: int, size: int) -> int:
     """Append the text of `seq` to `parts`; return the running length."""
     opening, closing = ("[", "]") if isinstance(seq, list) else ("(", ")")
     if depth > MAX_DEPTH:

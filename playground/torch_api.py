@@ -59,9 +59,7 @@ def _creator(name: str, random: bool) -> Callable:
         size = _sizes(args, f"torch.{name}")
         check_numel(shape_numel(size), ctx.budgets)
         extra = {"generator": ctx.generator} if random else {}
-        return factory(
-            size, dtype=_dtype(kwargs), requires_grad=_requires_grad(kwargs), **extra
-        )
+        return factory(size, dtype=_dtype(kwargs), requires_grad=_requires_grad(kwargs), **extra)
 
     return create
 
@@ -84,7 +82,8 @@ def _arange(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
     nums = _numbers(args, "torch.arange")
     if not 1 <= len(nums) <= 3:
         raise ProgramError("torch.arange takes (end), (start, end) or (start, end, step).")
-    start, end, step = ([0] + nums + [1])[:3] if len(nums) == 1 else (nums + [1])[:3]
+    padded = [0, *nums, 1] if len(nums) == 1 else [*nums, 1]
+    start, end, step = padded[:3]
     if step == 0:
         raise ProgramError("torch.arange: step must not be zero.")
     count = math.ceil((end - start) / step) if math.isfinite((end - start) / step) else math.inf
@@ -120,8 +119,11 @@ def _tensor(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
     data = args[0]
     _check_data(data, ctx)
     if isinstance(data, torch.Tensor):  # PyTorch's own advice, without its warning
-        return data.detach().clone().to(_dtype(kwargs) or data.dtype).requires_grad_(
-            _requires_grad(kwargs)
+        return (
+            data.detach()
+            .clone()
+            .to(_dtype(kwargs) or data.dtype)
+            .requires_grad_(_requires_grad(kwargs))
         )
     return torch.tensor(data, dtype=_dtype(kwargs), requires_grad=_requires_grad(kwargs))
 
@@ -174,9 +176,7 @@ def check_matmul(a: torch.Tensor, b: torch.Tensor, ctx: RunContext) -> None:
     """Find the result's shape on the meta device (no memory) before computing."""
     if a.numel() * b.numel() <= ctx.budgets.tensor_elements:
         return
-    out = torch.matmul(
-        torch.empty(a.shape, device="meta"), torch.empty(b.shape, device="meta")
-    )
+    out = torch.matmul(torch.empty(a.shape, device="meta"), torch.empty(b.shape, device="meta"))
     check_numel(out.numel(), ctx.budgets, "The matrix product")
 
 

@@ -91,37 +91,63 @@ def _graph_panel(shown: RunResult, stale: bool) -> None:
     raw = st.toggle("Raw autograd view (AccumulateGrad, saved tensors)", key="lab_raw")
     graph = shown.raw_graph if raw else shown.graph
     if graph is None:
-        st.info("No autograd graph yet: create a tensor with `requires_grad=True` and compute with it.")
+        st.info(
+            "No autograd graph yet: create a tensor with `requires_grad=True` and compute with it."
+        )
         return
     if stale:
-        st.warning("Stale: this is the last program that ran. Fix the error to update it.", icon="⏸️")
+        st.warning(
+            "Stale: this is the last program that ran. Fix the error to update it.", icon="⏸️"
+        )
     if graph.hidden:
-        st.info(f"Large graph: showing the {len(graph.nodes) - 1} nodes nearest the output; "
-                f"{graph.hidden:,} more are summarised.")
+        st.info(
+            f"Large graph: showing the {len(graph.nodes) - 1} nodes nearest the output; "
+            f"{graph.hidden:,} more are summarised."
+        )
     st.graphviz_chart(render_dot(graph), width="stretch")
     _downloads(dot_source(graph))
 
 
 def _downloads(dot: str) -> None:
     left, right = st.columns(2)
-    left.download_button("Download DOT", dot, file_name="autograd.dot", mime="text/vnd.graphviz",
-                         on_click="ignore", key="lab_dot")
+    left.download_button(
+        "Download DOT",
+        dot,
+        file_name="autograd.dot",
+        mime="text/vnd.graphviz",
+        on_click="ignore",
+        key="lab_dot",
+    )
     if dot_binary() is None:
-        right.button("Download SVG", disabled=True, key="lab_svg_off",
-                     help="Needs the Graphviz `dot` program on the server.")
-        right.caption("SVG needs Graphviz's `dot` program, not installed on this server; "
-                      "the DOT file opens in any Graphviz viewer.")
+        right.button(
+            "Download SVG",
+            disabled=True,
+            key="lab_svg_off",
+            help="Needs the Graphviz `dot` program on the server.",
+        )
+        right.caption(
+            "SVG needs Graphviz's `dot` program, not installed on this server; "
+            "the DOT file opens in any Graphviz viewer."
+        )
         return
-    right.download_button("Download SVG", lambda: _svg_or_note(dot), file_name="autograd.svg",
-                          mime="image/svg+xml", on_click="ignore", key="lab_svg")
+    right.download_button(
+        "Download SVG",
+        lambda: _svg_or_note(dot),
+        file_name="autograd.svg",
+        mime="image/svg+xml",
+        on_click="ignore",
+        key="lab_svg",
+    )
 
 
 def _svg_or_note(dot: str) -> bytes:
     try:
         return svg_from_dot(dot)
     except SvgUnavailable as exc:
-        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="600" height="40">'
-                f'<text x="4" y="24">{exc}</text></svg>').encode()
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="600" height="40">'
+            f'<text x="4" y="24">{exc}</text></svg>'
+        ).encode()
 
 
 def _results_panel(shown: RunResult, result: RunResult) -> None:
