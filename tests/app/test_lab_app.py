@@ -1,0 +1,95 @@
+"""AppTest: the Expression lab page, run headless in-process (no browser)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import torch
+from streamlit.testing.v1 import AppTest
+
+from playground.presets import PRESETS, TUTORIAL_TRAINING
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def at() -> AppTest:
+    os.chdir(ROOT)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    return app.run()
+
+
+def _dot(at: AppTest) -> str:
+    return at.get("graphviz_chart")[0].proto.spec
+
+
+def test_lands_on_the_lab_with_the_tutorial_graph(at: AppTest) -> None:
+    assert not at.exception
+    assert at.title[0].value == "Expression lab"
+    assert at.text_area(key="lab_code").value == PRESETS[0].source
+    dot = _dot(at)
+    for text in ("MulBackward0", "AddBackward0", "grad 3", "grad 1", "w\\n4", "x\\n3"):
+        assert text in dot
+    assert at.code[0].value == "dy/dx: None\ndy/dw: tensor(3.)\ndy/db: tensor(1.)"
+
+
+def test_gradient_table_matches_plain_pytorch(at: AppTest) -> None:
+    w = torch.tensor(4.0, requires_grad=True)
+    b = torch.tensor(5.0, requires_grad=True)
+    (w * torch.tensor(3.0) + b).backward()
+    table = at.table[0].value
+    grads = dict(zip(table["gradient"], table[".grad"], strict=True))
+    assert float(grads["dy/dw"]) == w.grad.item()
+    assert float(grads["dy/db"]) == b.grad.item()
+    assert grads["dy/dx"] == "None"
+
+
+def test_leaf_input_rewrites_code_and_updates_graph(at: AppTest) -> None:
+    at.number_input(key="leaf_w").set_value(10.0).run()
+    assert "w = torch.tensor(10., requires_grad=True)" in at.text_area(key="lab_code").value
+    assert "y\\n35" in _dot(at)
+
+
+def test_error_keeps_last_graph_marked_stale(at: AppTest) -> None:
+    at.text_area(key="lab_code").input("x = torch.tensor(1.)\ny = w @").run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Line 2: Syntax error")
+    assert any("Stale" in w.value for w in at.warning)
+    assert "MulBackward0" in _dot(at)
+
+
+def test_runtime_error_has_hint_and_line(at: AppTest) -> None:
+    code = "w = torch.ones(2, 3, requires_grad=True)\ny = (w * 2)\ny.backward()"
+    at.text_area(key="lab_code").input(code).run()
+    assert at.error[0].value.startswith("Line 3:")
+    assert "scalar outputs" in at.error[0].value
+    assert "y.sum().backward()" in at.info[0].value
+
+
+def test_preset_picker_loads_program(at: AppTest) -> None:
+    at.selectbox(key="lab_preset").select("Shared subexpression: a*a + a").run()
+    assert "a * a + a" in at.text_area(key="lab_code").value
+    assert "grad 7" in _dot(at)
+
+
+def test_training_block_runs_in_the_page(at: AppTest) -> None:
+    at.text_area(key="lab_code").input(TUTORIAL_TRAINING).run()
+    assert not at.error
+    dot = _dot(at)
+    assert "MmBackward0" in dot and "inputs" in dot and "targets" in dot
+    assert "grad_fn=<DivBackward0>" in at.code[0].value
+
+
+def test_raw_view_shows_accumulate_grad(at: AppTest) -> None:
+    at.toggle(key="lab_raw").set_value(True).run()
+    assert "AccumulateGrad" in _dot(at)
+
+
+def test_svg_button_explains_when_graphviz_missing(
+    at: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    at.run()
+    assert any("Graphviz" in c.value for c in at.caption)
