@@ -28,12 +28,14 @@ def find_scalar_leaves(source: str) -> list[ScalarLeaf]:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
-    leaves = []
+    found = [leaf for leaf in map(_scalar_leaf, tree.body) if leaf is not None]
+    # A name bound twice has no single literal that decides its value: no box for it.
+    counts = {}
     for stmt in tree.body:
-        leaf = _scalar_leaf(stmt)
-        if leaf is not None:
-            leaves.append(leaf)
-    return leaves
+        for target in getattr(stmt, "targets", ()):
+            if isinstance(target, ast.Name):
+                counts[target.id] = counts.get(target.id, 0) + 1
+    return [leaf for leaf in found if counts.get(leaf.name) == 1]
 
 
 def _scalar_leaf(stmt: ast.stmt) -> ScalarLeaf | None:
