@@ -27,8 +27,8 @@ Scope = dict[str, object]
 # Exceptions from PyTorch or Python that mean "this program is wrong", as opposed
 # to a bug in the interpreter, which must surface in our own tests.
 PROGRAM_FAULTS = (
-    RuntimeError, TypeError, ValueError, IndexError, ZeroDivisionError,
-    OverflowError, KeyError, AttributeError, NotImplementedError,
+    RuntimeError, TypeError, ValueError, LookupError, ArithmeticError,
+    AttributeError, NotImplementedError,
 )  # fmt: skip
 _SPEC_NUMBER = re.compile(r"\d+")
 
@@ -320,9 +320,14 @@ class Interpreter:
         return self._index(node)
 
     def _e_JoinedStr(self, node: ast.JoinedStr) -> str:
-        text = "".join(str(self._eval(part)) for part in node.values)
-        check_length(text, self.ctx.budgets)
-        return text
+        parts: list[str] = []
+        size = 0
+        for part in node.values:
+            parts.append(str(self._eval(part)))
+            size += len(parts[-1])
+            if size > self.ctx.budgets.sequence_length:
+                check_length(" " * size, self.ctx.budgets)  # raises the budget error
+        return "".join(parts)
 
     def _e_FormattedValue(self, node: ast.FormattedValue) -> str:
         value = self._eval(node.value)

@@ -68,6 +68,8 @@ def run(
         error = BudgetExceeded("The program is nested or recursive too deeply.")
     except MemoryError:
         error = BudgetExceeded("The program ran out of memory.")
+    except Exception as exc:  # a bug of ours must still not crash the page
+        error = PlaygroundError(f"Internal error ({type(exc).__name__}): {exc}")
     return _describe(ctx, scope, error, max_nodes)
 
 
