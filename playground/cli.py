@@ -10,6 +10,8 @@ import argparse
 import json
 import sys
 
+from . import datasets
+from .descent import OPTIMIZERS, TrainConfig, train
 from .render_dot import dot_source
 from .render_svg import SvgUnavailable, svg_from_dot
 from .runner import run
@@ -22,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed the usage message
         return 0 if exc.code == 0 else 2
+    if args.command == "train":
+        return _train(args, parser)
     try:
         source = _read(args.file)
     except OSError as exc:
@@ -44,7 +48,29 @@ def _parser() -> argparse.ArgumentParser:
     gr.add_argument("file", nargs="?", default="-", help="program file, or - for stdin")
     gr.add_argument("--format", choices=("dot", "svg", "json"), default="dot")
     gr.add_argument("--raw", action="store_true", help="PyTorch's own view of the graph")
+    _train_parser(sub)
     return parser
+
+
+def _train_parser(sub: argparse._SubParsersAction) -> None:
+    tr = sub.add_parser("train", help="gradient descent on linear regression")
+    tr.add_argument("--dataset", choices=("crops", "line", "csv"), default="crops")
+    tr.add_argument("--epochs", type=int, default=100)
+    tr.add_argument("--lr", type=float, default=1e-5)
+    tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--optimizer", choices=OPTIMIZERS, default="manual")
+    tr.add_argument("--batch-size", type=int, default=None, help="default: full batch")
+    tr.add_argument("--standardize", action="store_true")
+    tr.add_argument("--forget-zero-grad", action="store_true")
+    tr.add_argument("--points", type=int, default=40, help="line: number of points")
+    tr.add_argument("--noise", type=float, default=1.0, help="line: noise level")
+    tr.add_argument("--slope", type=float, default=2.0, help="line: true a")
+    tr.add_argument("--intercept", type=float, default=-1.0, help="line: true b")
+    tr.add_argument("--data-seed", type=int, default=0, help="line: seed of the data")
+    tr.add_argument("--csv", help="CSV file (with --dataset csv, or alone)")
+    tr.add_argument("--x", help="input columns, comma-separated")
+    tr.add_argument("--y", help="target columns, comma-separated")
+    tr.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def _read(path: str) -> str:
@@ -84,3 +110,41 @@ def _graph(source: str, fmt: str, raw: bool) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 1
     return 0 if result.ok else 1
+
+
+def _dataset(args: argparse.Namespace) -> datasets.Dataset:
+    if args.csv or args.dataset == "csv":
+        if not (args.csv and args.x and args.y):
+            raise datasets.DatasetError("--csv needs a FILE, --x COLUMNS and --y COLUMNS.")
+        with open(args.csv, "rb") as handle:
+            data = handle.read(datasets.MAX_CSV_BYTES + 1)
+        return datasets.from_csv(data, args.x.split(","), args.y.split(","))
+    if args.dataset == "line":
+        return datasets.line(args.points, args.noise, args.slope, args.intercept, args.data_seed)
+    return datasets.crops()
+
+
+def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.epochs < 1 or args.epochs > 100_000 or (args.batch_size or 1) < 1:
+        parser.print_usage(sys.stderr)
+        print("error: --epochs must be 1..100000 and --batch-size at least 1", file=sys.stderr)
+        return 2
+    try:
+        data = _dataset(args)
+        config = TrainConfig(
+            lr=args.lr, epochs=args.epochs, optimizer=args.optimizer,
+            batch_size=args.batch_size, standardize=args.standardize, seed=args.seed,
+            forget_zero_grad=args.forget_zero_grad,
+        )  # fmt: skip
+        run = train(data, config)
+    except (OSError, ValueError) as exc:
+        print(json.dumps({"ok": False, "error": str(exc)}) if args.json else f"error: {exc}")
+        return 1
+    if args.json:
+        print(json.dumps(run.to_json()))
+    else:
+        for epoch, loss in enumerate(run.losses):
+            print(f"epoch {epoch:>5}  loss {loss:.6g}")
+        if run.stop_reason:
+            print(f"stopped at epoch {run.stopped_at}: {run.stop_reason}")
+    return 0
