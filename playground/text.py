@@ -12,7 +12,7 @@ MAX_DEPTH = 20
 
 def to_text(value: object, limit: int = MAX_TEXT) -> str:
     """`str(value)` as Python would print it, cut at `limit` characters."""
-    if isinstance(value, list | tuple):
+    if _is_plain_sequence(value):
         parts: list[str] = []
         _seq_text(value, parts, limit, 0, 0)
         return "".join(parts)[:limit]
@@ -24,6 +24,11 @@ def to_repr(value: object, limit: int = MAX_TEXT) -> str:
     if isinstance(value, str):
         return repr(value[:limit])
     return to_text(value, limit)
+
+
+def _is_plain_sequence(value: object) -> bool:
+    """Lists and tuples, but not tuple subclasses like `torch.Size` (own `str`)."""
+    return type(value) in (list, tuple)
 
 
 def _atom_text(value: object) -> str:
@@ -45,7 +50,7 @@ def _seq_text(seq: list | tuple, parts: list[str], limit: int, depth: int, size:
         if index:
             parts.append(", ")
             size += 2
-        if isinstance(item, list | tuple):
+        if _is_plain_sequence(item):
             size = _seq_text(item, parts, limit, depth + 1, size)
         else:
             text = repr(item) if isinstance(item, str) else _atom_text(item)
