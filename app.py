@@ -6,5 +6,8 @@ st.set_page_config(page_title="Autograd Playground", page_icon="∂", layout="wi
 
 pages = [
     st.Page("playground/ui/lab.py", title="Expression lab", icon="🧮", default=True),
+    st.Page(
+        "playground/ui/studio.py", title="Gradient descent", icon="📉", url_path="gradient-descent"
+    ),
 ]
 st.navigation(pages).run()

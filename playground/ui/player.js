@@ -1,0 +1,215 @@
+// Gradient-descent player: replays a finished training run in the browser.
+// Every frame is drawn here (no server round trip), so Play stays smooth for a
+// whole class; the server hears only about pauses, steps and resets.
+
+const STEP_MS = 110; // how long each of the six steps is lit when stepping
+const players = new WeakMap();
+
+function loadPlotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__agpPlotly) {
+    window.__agpPlotly = new Promise((resolve, reject) => {
+      const tag = document.createElement("script");
+      tag.src = new URL("app/static/plotly.min.js", document.baseURI).href;
+      tag.onload = () => resolve(window.Plotly);
+      tag.onerror = () => reject(new Error("plotly.js could not be loaded"));
+      document.head.appendChild(tag);
+    });
+  }
+  return window.__agpPlotly;
+}
+
+const finite = (v) => v !== null && Number.isFinite(v);
+const fmt = (v) => (finite(v) ? Number(v).toPrecision(5).replace(/\.?0+(e|$)/, "$1") : "∞ / NaN");
+const CONFIG = { displayModeBar: false, responsive: true, staticPlot: false };
+const MARGIN = { l: 64, r: 20, t: 36, b: 84 };
+
+function predict(x, w, b) {
+  return x.map((row) => w.map((wk, k) => wk.reduce((s, wkj, j) => s + wkj * row[j], b[k])));
+}
+
+function lossLayout(d, logY) {
+  const vals = d.losses.filter(finite).concat([d.optimum_loss]);
+  const lo = Math.min(...vals), hi = Math.max(...vals);
+  const range = logY
+    ? [Math.log10(Math.max(lo, 1e-12)) - 0.2, Math.log10(Math.max(hi, 1e-12)) + 0.2]
+    : [Math.min(0, lo), hi * 1.05 + 1e-9];
+  return {
+    title: { text: "Loss (MSE) per epoch" }, margin: MARGIN, showlegend: true,
+    legend: { orientation: "h", y: -0.32 }, font: { size: 15 },
+    xaxis: { title: { text: "epoch" }, range: [0, Math.max(d.losses.length - 1, 1)] },
+    yaxis: { type: logY ? "log" : "linear", range, title: { text: "loss" } },
+  };
+}
+
+function lossTraces(d, e) {
+  const xs = [...Array(e + 1).keys()];
+  return [
+    { x: xs, y: d.losses.slice(0, e + 1), mode: "lines", name: "loss", line: { width: 3, color: "#1a4fd6" } },
+    { x: [0, d.losses.length - 1], y: [d.optimum_loss, d.optimum_loss], mode: "lines",
+      name: "best possible (least squares)", line: { dash: "dash", color: "#2e7d32" } },
+    { x: [e], y: [d.losses[e]], mode: "markers", name: "now", marker: { size: 11, color: "#d62728" } },
+  ];
+}
+
+function fitLayout(d) {
+  if (d.one_d) {
+    const xs = d.x.map((r) => r[0]), ys = d.y.map((r) => r[0]);
+    const pad = (a) => { const lo = Math.min(...a), hi = Math.max(...a), p = (hi - lo) * 0.15 + 1e-9; return [lo - p, hi + p]; };
+    return { title: { text: "Fit: the data and the model's line" }, margin: MARGIN, font: { size: 15 },
+      xaxis: { range: pad(xs), title: { text: d.x_names[0] } }, yaxis: { range: pad(ys), title: { text: d.y_names[0] } },
+      legend: { orientation: "h", y: -0.32 } };
+  }
+  const flat = d.y.flat(), lo = Math.min(...flat), hi = Math.max(...flat), p = (hi - lo) * 0.3 + 1;
+  return { title: { text: "Predicted vs target (on the line = perfect)" }, margin: MARGIN, font: { size: 15 },
+    xaxis: { range: [lo - p, hi + p], title: { text: "target" } }, yaxis: { range: [lo - p, hi + p], title: { text: "predicted" } },
+    legend: { orientation: "h", y: -0.32 } };
+}
+
+function fitTraces(d, e) {
+  const w = d.w[e], b = d.b[e];
+  if (d.one_d) {
+    const xs = d.x.map((r) => r[0]);
+    const lo = Math.min(...xs), hi = Math.max(...xs);
+    const line = (a, c) => [a * lo + c, a * hi + c];
+    return [
+      { x: xs, y: d.y.map((r) => r[0]), mode: "markers", name: "data", marker: { color: "#888", size: 7 } },
+      { x: [lo, hi], y: line(w[0][0], b[0]), mode: "lines", name: "model now", line: { width: 4, color: "#d62728" } },
+      { x: [lo, hi], y: line(d.optimum_w[0][0], d.optimum_b[0]), mode: "lines", name: "least squares",
+        line: { dash: "dash", color: "#2e7d32" } },
+    ];
+  }
+  const preds = predict(d.x, w, b);
+  const flat = d.y.flat(), lo = Math.min(...flat), hi = Math.max(...flat);
+  const traces = d.y_names.map((name, k) => ({
+    x: d.y.map((r) => r[k]), y: preds.map((r) => r[k]), mode: "markers", name, marker: { size: 11 },
+  }));
+  traces.push({ x: [lo, hi], y: [lo, hi], mode: "lines", name: "perfect", line: { dash: "dash", color: "#2e7d32" } });
+  return traces;
+}
+
+function paramTraces(d, e) {
+  const z = d.w[e].map((row, k) => row.concat([d.b[e][k]]));
+  return [{ z, x: d.x_names.concat(["bias b"]), y: d.y_names, type: "heatmap", colorscale: "RdBu",
+    zmid: 0, zmin: -d.param_scale, zmax: d.param_scale, text: z.map((r) => r.map(fmt)),
+    texttemplate: "%{text}", textfont: { size: 14 } }];
+}
+
+function paramLayout() {
+  return { title: { text: "w (and b) now" }, margin: { l: 80, r: 20, t: 36, b: 40 }, font: { size: 15 } };
+}
+
+function landTraces(d, e) {
+  const L = d.landscape;
+  const a = d.w.slice(0, e + 1).map((w) => w[0][0]), b = d.b.slice(0, e + 1).map((v) => v[0]);
+  return [
+    { x: L.a, y: L.b, z: L.z, type: "contour", colorscale: "Viridis", showscale: false, ncontours: 25, name: "log10 loss" },
+    { x: a, y: b, mode: "lines+markers", name: "descent path", line: { color: "#ff5252", width: 3 }, marker: { size: 4 } },
+    { x: [d.optimum_w[0][0]], y: [d.optimum_b[0]], mode: "markers", name: "optimum", marker: { symbol: "star", size: 16, color: "#fff" } },
+  ];
+}
+
+function landLayout(d) {
+  return { title: { text: "Loss landscape over (a, b)" }, margin: MARGIN, font: { size: 15 },
+    xaxis: { title: { text: "slope a" }, range: [d.landscape.a[0], d.landscape.a.at(-1)] },
+    yaxis: { title: { text: "intercept b" }, range: [d.landscape.b[0], d.landscape.b.at(-1)] }, showlegend: false };
+}
+
+function setup(root, d) {
+  const q = (sel) => root.querySelector(sel);
+  const scale = Math.max(1e-9, ...d.w.flat(2).concat(d.b.flat()).filter(finite).map(Math.abs));
+  const data = { ...d, param_scale: scale };
+  const last = d.losses.length - 1;
+  const state = { e: 0, playing: false, acc: 0, t: 0, raf: 0, runId: d.run_id, stepTimer: 0 };
+  const charts = { loss: q(".agp-loss"), fit: q(".agp-fit"), params: q(".agp-params"), land: q(".agp-land") };
+  charts.land.style.display = d.one_d ? "" : "none";
+  q(".agp-speed").value = String(d.speed || 20);
+
+  function draw() {
+    const P = window.Plotly, e = state.e, logY = q(".agp-log").checked;
+    P.react(charts.loss, lossTraces(data, e), lossLayout(data, logY), CONFIG);
+    P.react(charts.fit, fitTraces(data, e), fitLayout(data), CONFIG);
+    P.react(charts.params, paramTraces(data, e), paramLayout(), CONFIG);
+    if (d.one_d) P.react(charts.land, landTraces(data, e), landLayout(data), CONFIG);
+    q(".agp-epoch").textContent = `Epoch ${e} / ${last}`;
+    q(".agp-lossval").textContent = `loss ${fmt(d.losses[e])}`;
+    q(".agp-play").textContent = state.playing ? "❚❚ Pause" : "▶ Play";
+    const stopped = d.stopped_at !== null && e >= last;
+    q(".agp-msg").textContent = stopped ? d.stop_message : "";
+    q(".agp-msg").style.display = stopped ? "" : "none";
+    root.dataset.epoch = String(e);
+    root.dataset.playing = state.playing ? "1" : "0";
+  }
+
+  function report() { players.get(root).args.setStateValue("epoch", state.e); }
+
+  function frame(t) {
+    if (!state.playing) return;
+    const speed = Number(q(".agp-speed").value);
+    state.acc += ((t - (state.t || t)) / 1000) * speed;
+    state.t = t;
+    const whole = Math.floor(state.acc);
+    if (whole > 0) {
+      state.acc -= whole;
+      state.e = Math.min(last, state.e + whole);
+      draw();
+    }
+    if (state.e >= last) { pause(); return; }
+    state.raf = requestAnimationFrame(frame);
+  }
+
+  function play() {
+    if (state.e >= last) state.e = 0;
+    state.playing = true; state.t = 0; state.acc = 0;
+    light(0); draw();
+    state.raf = requestAnimationFrame(frame);
+  }
+
+  function pause() {
+    state.playing = false; cancelAnimationFrame(state.raf); draw(); report();
+  }
+
+  function light(n) {
+    root.querySelectorAll(".agp-steps li").forEach((li, i) => li.classList.toggle("on", i + 1 === n));
+  }
+
+  function step() {
+    if (state.playing) { pause(); return; }
+    if (state.e >= last) return;
+    clearTimeout(state.stepTimer);
+    let n = 2; // step 1, setting up the model, happened before epoch 0
+    const next = () => {
+      light(n);
+      if (n === 6) { state.e += 1; draw(); report(); state.stepTimer = setTimeout(() => light(0), STEP_MS * 3); return; }
+      n += 1; state.stepTimer = setTimeout(next, STEP_MS);
+    };
+    next();
+  }
+
+  function reset() { state.playing = false; cancelAnimationFrame(state.raf); state.e = 0; light(0); draw(); report(); }
+
+  q(".agp-play").onclick = () => (state.playing ? pause() : play());
+  q(".agp-step").onclick = step;
+  q(".agp-reset").onclick = reset;
+  q(".agp-log").onchange = draw;
+  state.stop = () => { state.playing = false; cancelAnimationFrame(state.raf); clearTimeout(state.stepTimer); };
+  state.start = Math.min(Math.max(d.start_epoch || 0, 0), last);
+  return { state, draw };
+}
+
+export default function (args) {
+  const { data, parentElement } = args;
+  const root = parentElement.querySelector(".agp");
+  const old = players.get(root);
+  if (old && old.state.runId === data.run_id) { old.args = args; return; }
+  if (old) old.state.stop();
+  root.querySelector(".agp-status").textContent = "Loading charts…";
+  loadPlotly().then(() => {
+    const player = setup(root, data);
+    player.args = args;
+    player.state.e = player.state.start;
+    players.set(root, player);
+    root.querySelector(".agp-status").textContent = "";
+    player.draw();
+  }).catch((err) => { root.querySelector(".agp-status").textContent = String(err); });
+}

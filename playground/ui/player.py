@@ -1,0 +1,77 @@
+"""The gradient-descent player: a custom component that animates in the browser.
+
+Why a component and not server reruns: a fragment rerunning per frame managed
+~15 updates/s for one user and costs the server per frame per student; frames
+drawn in the browser run at display rate and cost the server nothing while
+playing (see docs/animation.md). plotly.js is served by this app itself.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import plotly
+import streamlit as st
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+HTML = """
+<div class="agp">
+  <div class="agp-bar">
+    <button class="agp-play" aria-label="Play or pause">▶ Play</button>
+    <button class="agp-step" aria-label="Step one epoch">Step ›</button>
+    <button class="agp-reset" aria-label="Reset">⟲ Reset</button>
+    <label>Speed <select class="agp-speed" aria-label="Speed">
+      <option value="2">2</option><option value="5">5</option><option value="10">10</option>
+      <option value="20">20</option><option value="40">40</option><option value="60">60</option>
+      <option value="120">120</option></select> epochs/s</label>
+    <label><input type="checkbox" class="agp-log"> log scale</label>
+    <span class="agp-epoch">Epoch 0</span>
+    <span class="agp-lossval"></span>
+    <span class="agp-status"></span>
+  </div>
+  <ol class="agp-steps">
+    <li>1 Setup model</li><li>2 Predict</li><li>3 Loss</li><li>4 Gradients</li>
+    <li>5 Adjust w, b</li><li>6 Reset gradients</li>
+  </ol>
+  <div class="agp-msg" role="alert" style="display:none"></div>
+  <div class="agp-grid">
+    <div class="agp-loss"></div><div class="agp-fit"></div>
+    <div class="agp-params"></div><div class="agp-land"></div>
+  </div>
+</div>
+"""
+
+
+def ensure_plotly_js() -> bool:
+    """Copy plotly.js into ./static once, so the browser loads it from this server."""
+    target = STATIC / "plotly.min.js"
+    if target.exists() and target.stat().st_size == PLOTLY_JS.stat().st_size:
+        return True
+    try:
+        STATIC.mkdir(exist_ok=True)
+        shutil.copyfile(PLOTLY_JS, target)
+    except OSError:
+        return False
+    return True
+
+
+@st.cache_resource
+def _component():  # registered once per server process; holds no per-student data
+    here = Path(__file__).parent
+    return st.components.v2.component(
+        "gradient_descent_player",
+        html=HTML,
+        css=(here / "player.css").read_text(encoding="utf-8"),
+        js=(here / "player.js").read_text(encoding="utf-8"),
+        isolate_styles=False,
+    )
+
+
+def player(data: dict, key: str) -> int | None:
+    """Mount the player; returns the epoch it last reported (pause, step, reset)."""
+    result = _component()(data=data, key=key, on_epoch_change=lambda: None)
+    epoch = getattr(result, "epoch", None) if result is not None else None
+    return int(epoch) if isinstance(epoch, int | float) else None

@@ -1,0 +1,223 @@
+"""Gradient-descent studio: the tutorial's training loop, animated in the browser."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import streamlit as st
+
+from playground import datasets
+from playground.datasets import Dataset, DatasetError
+from playground.descent import TrainConfig, TrainRun, train
+from playground.descent_graph import loss_graph
+from playground.export import training_script
+from playground.least_squares import Optimum
+from playground.render_dot import render_dot
+from playground.studio_data import model_inputs, payload, reference
+from playground.tensor_info import format_number
+from playground.ui.player import ensure_plotly_js, player
+from playground.ui.style import apply_style
+
+LEARNING_RATES = [round(m * 10.0**e, 12) for e in range(-7, 1) for m in (1, 2, 5)] + [1.0]
+OPTIMIZER_NAMES = {
+    "manual": "Tutorial: w -= lr * w.grad",
+    "sgd": "torch.optim.SGD",
+    "momentum": "SGD with momentum 0.9",
+    "adam": "torch.optim.Adam",
+}
+BATCHES = ["full batch", 1, 2, 4, 8, 16, 32, 64]
+
+
+def _dataset_controls() -> Dataset | None:
+    kind = st.sidebar.radio(
+        "Dataset", ["Crops (tutorial)", "Line y = a·x + b", "Upload CSV"], key="gd_dataset"
+    )
+    if kind.startswith("Crops"):
+        return datasets.crops()
+    if kind.startswith("Line"):
+        with st.sidebar.expander("Line settings", expanded=True):
+            points = st.slider("points", 2, 500, 40, key="gd_points")
+            noise = st.slider("noise", 0.0, 5.0, 1.0, 0.1, key="gd_noise")
+            a = st.number_input("true a", -10.0, 10.0, 2.0, 0.5, key="gd_a")
+            b = st.number_input("true b", -10.0, 10.0, -1.0, 0.5, key="gd_b")
+            seed = st.number_input("data seed", 0, 10_000, 0, key="gd_data_seed")
+            if st.button("New data", key="gd_regen"):
+                st.session_state["gd_data_seed"] = int(seed) + 1
+                st.rerun()
+        return datasets.line(points, noise, a, b, int(seed))
+    return _csv_controls()
+
+
+def _csv_controls() -> Dataset | None:
+    upload = st.sidebar.file_uploader("CSV with a header row", type=["csv"], key="gd_csv")
+    if upload is None:
+        st.sidebar.caption("Up to 5 MB / 100,000 rows of numbers.")
+        return None
+    data = upload.getvalue()
+    try:
+        header, _ = datasets.read_csv(data)
+    except DatasetError as exc:
+        st.sidebar.error(str(exc))
+        return None
+    x_cols = st.sidebar.multiselect("Input columns", header, default=header[:-1], key="gd_x")
+    y_cols = st.sidebar.multiselect("Target columns", header, default=header[-1:], key="gd_y")
+    try:
+        return datasets.from_csv(data, x_cols, y_cols)
+    except DatasetError as exc:
+        st.sidebar.error(str(exc))
+        return None
+
+
+def _training_controls() -> tuple[TrainConfig, bool]:
+    side = st.sidebar
+    lr = side.select_slider(
+        "Learning rate", LEARNING_RATES, value=1e-5, key="gd_lr", format_func=lambda v: f"{v:g}"
+    )
+    epochs = side.number_input("Epochs", 1, 5000, 100, 10, key="gd_epochs")
+    optimizer = side.selectbox(
+        "Optimizer", list(OPTIMIZER_NAMES), format_func=OPTIMIZER_NAMES.get, key="gd_opt"
+    )
+    batch = side.selectbox("Batch size", BATCHES, key="gd_batch")
+    standardize = side.toggle("Standardize features", key="gd_std")
+    seed = side.number_input("Random seed", 0, 1_000_000, 0, key="gd_seed")
+    with side.expander("Teaching mistakes"):
+        forget = st.checkbox("Forget grad.zero_()", key="gd_forget")
+        outside = st.checkbox("Update outside torch.no_grad()", key="gd_outside")
+        too_high = st.checkbox("Learning rate too high", key="gd_high")
+    config = TrainConfig(
+        lr=float(lr), epochs=int(epochs), optimizer=optimizer,
+        batch_size=None if batch == "full batch" else int(batch), standardize=standardize,
+        seed=int(seed), forget_zero_grad=forget, update_outside_no_grad=outside,
+    )  # fmt: skip
+    return config, too_high
+
+
+def _fingerprint(data: Dataset, config: TrainConfig) -> str:
+    digest = hashlib.sha1(repr(config).encode())
+    digest.update(data.x.numpy().tobytes())
+    digest.update(data.y.numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def _train(data: Dataset, config: TrainConfig) -> tuple[TrainRun, Optimum, str]:
+    """Train once per distinct setting; widget reruns reuse the run."""
+    run_id = _fingerprint(data, config)
+    cached = st.session_state.get("gd_run")
+    if cached is not None and cached[2] == run_id:
+        return cached
+    with st.spinner("Training…"):
+        result = (train(data, config), reference(data, config), run_id)
+    st.session_state["gd_run"] = result
+    return result
+
+
+def _stop_message(run: TrainRun, config: TrainConfig, best: Optimum) -> str:
+    if run.stop_reason == "diverged":
+        return (
+            f"Training stopped at epoch {run.stopped_at}: the loss became infinite or NaN. "
+            f"The learning rate {config.lr:g} is too large for this data — plain gradient "
+            f"descent is stable only below 2/λmax of the loss's Hessian = "
+            f"{best.max_stable_lr:.3g}."
+        )
+    return (
+        f"PyTorch stopped training at epoch {run.stopped_at}: {run.stop_reason} "
+        "Updating w in place while autograd is recording would make the update part of "
+        "the graph, so PyTorch refuses; the tutorial wraps it in `with torch.no_grad():`."
+    )
+
+
+def _detail(data: Dataset, config: TrainConfig, run: TrainRun, epoch: int) -> None:
+    """Epoch `epoch` step by step, with the numbers PyTorch produced."""
+    if epoch >= len(run.grad_w):
+        st.caption("Press Step to see an epoch's gradients and update in numbers.")
+        return
+    st.subheader(f"Epoch {epoch} in numbers")
+    loss = run.losses[epoch]
+    st.markdown(
+        f"**2 Predict** `preds = inputs @ w.t() + b` · **3 Loss** `loss = {format_number(loss)}` · "
+        "**4 Gradients** `loss.backward()` fills `w.grad`, `b.grad` · "
+        f"**5 Adjust** `w -= lr * w.grad` with lr = {config.lr:g} · **6 Reset** `w.grad.zero_()`"
+    )
+    cols = st.columns(4)
+    blocks = (
+        ("w before", run.w[epoch]), ("w.grad", run.grad_w[epoch]),
+        ("lr · w.grad", config.lr * run.grad_w[epoch]), ("w after", run.w[epoch + 1]),
+    )  # fmt: skip
+    for col, (title, value) in zip(cols, blocks, strict=True):
+        col.markdown(f"**{title}**")
+        col.dataframe(np.asarray(value), hide_index=True)
+    st.markdown(
+        f"`b`: {np.round(run.b[epoch], 4).tolist()} − lr · `b.grad` "
+        f"{np.round(run.grad_b[epoch], 4).tolist()} → {np.round(run.b[epoch + 1], 4).tolist()}"
+    )
+    if config.optimizer != "manual":
+        st.caption("With an optimizer, `optimizer.step()` makes this update (its own rule).")
+    with st.expander(f"Autograd graph of epoch {epoch}'s loss, with its gradients"):
+        x = model_inputs(data, config)
+        graph = loss_graph(x, data.y, run.w[epoch].tolist(), run.b[epoch].tolist())
+        st.graphviz_chart(render_dot(graph), width="stretch")
+
+
+def _lr_note(data: Dataset, config: TrainConfig, best: Optimum) -> None:
+    other = reference(data, TrainConfig(standardize=not config.standardize))
+    raw, std = (other, best) if config.standardize else (best, other)
+    st.info(
+        f"Largest stable learning rate for plain gradient descent here: "
+        f"{best.max_stable_lr:.3g}. Raw features allow only {raw.max_stable_lr:.2g}, "
+        f"standardized ones {std.max_stable_lr:.2g} — that is why the tutorial needed "
+        "lr = 1e-5 on raw crop data.",
+        icon="📏",
+    )
+
+
+def page() -> None:
+    """Sidebar settings, the player, then the epoch in detail and the script."""
+    apply_style()
+    st.title("Gradient descent")
+    st.caption("The tutorial's training loop on real PyTorch, replayed epoch by epoch.")
+    if not ensure_plotly_js():
+        st.error("The charts' script could not be prepared on this server.")
+        return
+    data = _dataset_controls()
+    config, too_high = _training_controls()
+    if data is None:
+        data = st.session_state.get("gd_last_data")
+        if data is None:
+            st.info("Upload a CSV file and choose its columns in the sidebar.")
+            return
+        st.warning("Showing the last data set that loaded; fix the file or columns to switch.")
+    st.session_state["gd_last_data"] = data
+    if too_high:
+        limit = reference(data, config).max_stable_lr
+        config = TrainConfig(**{**config.__dict__, "lr": limit * 1.6})
+        st.warning(f"Learning rate set to {config.lr:.3g}: 1.6 × the stable limit.")
+    try:
+        run, best, run_id = _train(data, config)
+    except ValueError as exc:
+        st.error(str(exc))
+        return
+    info = payload(data, config, run, best)
+    info.update(
+        run_id=run_id,
+        stop_message=_stop_message(run, config, best) if run.stopped_at is not None else "",
+    )
+    epoch = player(info, key="gd_player")
+    if run.stopped_at is not None:
+        st.error(_stop_message(run, config, best))
+    _lr_note(data, config, best)
+    _detail(data, config, run, epoch or 0)
+    if config.forget_zero_grad:
+        st.line_chart(run.grad_norm, x_label="epoch", y_label="gradient norm")
+        st.caption(
+            "Without zero_(), each backward() adds to the old gradients: the norm keeps growing."
+        )
+    script = training_script(data, config)
+    st.download_button(
+        "Download PyTorch script", script, file_name="train.py", key="gd_dl", on_click="ignore"
+    )
+    with st.expander("The exact PyTorch script for these settings"):
+        st.code(script, language="python")
+
+
+page()
