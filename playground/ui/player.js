@@ -125,12 +125,11 @@ function setup(root, d) {
   charts.land.style.display = d.one_d ? "" : "none";
   q(".agp-speed").value = String(d.speed || 20);
 
-  function draw() {
-    const P = window.Plotly, e = state.e, logY = q(".agp-log").checked;
-    P.react(charts.loss, lossTraces(data, e), lossLayout(data, logY), CONFIG);
-    P.react(charts.fit, fitTraces(data, e), fitLayout(data), CONFIG);
-    P.react(charts.params, paramTraces(data, e), paramLayout(), CONFIG);
-    if (d.one_d) P.react(charts.land, landTraces(data, e), landLayout(data), CONFIG);
+  const FAST = { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" };
+  let lastHeat = 0;
+
+  function labels() {
+    const e = state.e;
     q(".agp-epoch").textContent = `Epoch ${e} / ${last}`;
     q(".agp-lossval").textContent = `loss ${fmt(d.losses[e])}`;
     q(".agp-play").textContent = state.playing ? "❚❚ Pause" : "▶ Play";
@@ -139,6 +138,30 @@ function setup(root, d) {
     q(".agp-msg").style.display = stopped ? "" : "none";
     root.dataset.epoch = String(e);
     root.dataset.playing = state.playing ? "1" : "0";
+    root.dataset.draws = String(Number(root.dataset.draws || 0) + 1);
+  }
+
+  // Full redraw: layouts and every trace (start, pause, step, reset, log toggle).
+  function draw() {
+    const P = window.Plotly, e = state.e, logY = q(".agp-log").checked;
+    P.react(charts.loss, lossTraces(data, e), lossLayout(data, logY), CONFIG);
+    P.react(charts.fit, fitTraces(data, e), fitLayout(data), CONFIG);
+    P.react(charts.params, paramTraces(data, e), paramLayout(), CONFIG);
+    if (d.one_d) P.react(charts.land, landTraces(data, e), landLayout(data), CONFIG);
+    labels();
+  }
+
+  // Playing: move only the scatter traces (no relayout); the heat map at most 8×/s.
+  function drawFast(t) {
+    const P = window.Plotly, e = state.e;
+    const loss = lossTraces(data, e);
+    P.animate(charts.loss, { data: [loss[0], loss[2]], traces: [0, 2] }, FAST);
+    const fit = fitTraces(data, e);
+    const moving = d.one_d ? [1] : fit.slice(0, -1).map((_, i) => i);
+    P.animate(charts.fit, { data: moving.map((i) => fit[i]), traces: moving }, FAST);
+    if (d.one_d) P.animate(charts.land, { data: [landTraces(data, e)[1]], traces: [1] }, FAST);
+    if (t - lastHeat > 125) { P.react(charts.params, paramTraces(data, e), paramLayout(), CONFIG); lastHeat = t; }
+    labels();
   }
 
   function report() { players.get(root).args.setStateValue("epoch", state.e); }
@@ -152,7 +175,7 @@ function setup(root, d) {
     if (whole > 0) {
       state.acc -= whole;
       state.e = Math.min(last, state.e + whole);
-      draw();
+      drawFast(t);
     }
     if (state.e >= last) { pause(); return; }
     state.raf = requestAnimationFrame(frame);

@@ -1,0 +1,94 @@
+"""Chart updates per second while the gradient-descent player plays, in Chromium.
+
+Starts `streamlit run app.py` on a free loopback port, opens the studio in headless
+Debian Chromium, sets the speed, presses Play and counts redraws (the player keeps
+a counter in `data-draws`). Prints one line per speed; the browser is the only
+worker during Play, so this is what a student's laptop has to do.
+
+    python benchmarks/player_fps.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port: int) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as reply:
+                if reply.read() == b"ok":
+                    return proc
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("server did not start")
+
+
+def measure(page, speed: int, seconds: float) -> tuple[float, int]:
+    """Draws per second and epochs advanced while playing at `speed` epochs/s."""
+    page.select_option(".agp-speed", str(speed))
+    page.click(".agp-reset")
+    start_draws = int(page.get_attribute(".agp", "data-draws"))
+    page.click(".agp-play")
+    time.sleep(seconds)
+    draws = int(page.get_attribute(".agp", "data-draws")) - start_draws
+    epoch = int(page.get_attribute(".agp", "data-epoch"))
+    page.click(".agp-play")  # pause
+    return draws / seconds, epoch
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="one short run (CI)")
+    args = parser.parse_args()
+    port = free_port()
+    server = start_server(port)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            page = browser.new_page(viewport={"width": 1500, "height": 1100})
+            page.goto(f"http://127.0.0.1:{port}/gradient-descent")
+            page.wait_for_selector(".agp-loss .main-svg", timeout=60_000)
+            page.fill("input[aria-label='Epochs']", "5000") if not args.quick else None
+            if not args.quick:
+                page.keyboard.press("Enter")
+                page.wait_for_function("document.querySelector('.agp-epoch').textContent.includes('/ 4999')", timeout=60_000)
+            speeds = [20] if args.quick else [20, 30, 60, 120]
+            seconds = 1.5 if args.quick else 4.0
+            for speed in speeds:
+                fps, epoch = measure(page, speed, seconds)
+                print(f"speed {speed:>4} epochs/s: {fps:5.1f} chart updates/s, epoch reached {epoch}")
+            browser.close()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+
+
+if __name__ == "__main__":
+    main()
