@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import torch
 
 from .budgets import Budgets
@@ -29,6 +30,7 @@ class RunContext:
         self.iterations = 0
         self.call_depth = 0
         self.elements = 0
+        self.items = 0
         self._output: list[str] = []
         self._output_chars = 0
         self.output_truncated = False
@@ -51,8 +53,8 @@ class RunContext:
                 f"The program ran more than {self.budgets.torch_ops:,} tensor operations.",
                 hint="Use fewer loop iterations.",
             )
-        if isinstance(result, torch.Tensor):
-            self.elements += result.numel()
+        if isinstance(result, torch.Tensor | np.ndarray):
+            self.elements += result.numel() if isinstance(result, torch.Tensor) else result.size
             if self.elements > self.budgets.total_elements:
                 raise BudgetExceeded(
                     f"The program created more than {self.budgets.total_elements:,} "
@@ -60,6 +62,19 @@ class RunContext:
                     hint="Use fewer loop iterations or smaller tensors.",
                 )
         self.tick()
+
+    def count_items(self, count: int) -> None:
+        """Count the items of a new string or list against the same total budget.
+
+        Each sequence is bounded on its own; this bounds how many a loop can make.
+        """
+        self.items += count
+        if self.items > self.budgets.total_elements:
+            raise BudgetExceeded(
+                f"The program built more than {self.budgets.total_elements:,} characters "
+                "or list items in total.",
+                hint="Use fewer loop iterations or shorter strings and lists.",
+            )
 
     def count_iteration(self) -> None:
         """Count one loop iteration against the loop budget."""

@@ -327,13 +327,14 @@ class Interpreter:
             size += len(parts[-1])
             if size > self.ctx.budgets.sequence_length:
                 check_length(" " * size, self.ctx.budgets)  # raises the budget error
+        self.ctx.count_items(size)
         return "".join(parts)
 
     def _e_FormattedValue(self, node: ast.FormattedValue) -> str:
         value = self._eval(node.value)
         spec = "" if node.format_spec is None else str(self._eval(node.format_spec))
         if any(int(n) > 100 for n in _SPEC_NUMBER.findall(spec)):
-            raise NotAllowed("Format widths and precisions above 100 are not allowed.")
+            raise BudgetExceeded("Format widths and precisions above 100 are not allowed.")
         if node.conversion == ord("r"):
             value = to_repr(value)
         elif node.conversion in (ord("s"), ord("a")) or isinstance(value, list | tuple):

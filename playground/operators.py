@@ -101,12 +101,14 @@ def _sequence_binary(
         if not isinstance(times, int) or isinstance(times, bool):
             raise ProgramError(f"Can only repeat a {type_name(seq)} by a whole number.")
         check_repeat(len(seq), times, ctx.budgets)
+        ctx.count_items(len(seq) * max(times, 0))
         return fn(left, right)
     if type(left) is not type(right):
         raise ProgramError(
             f"Unsupported operand types for +: {type_name(left)} and {type_name(right)}."
         )
     check_repeat(len(left) + len(right), 1, ctx.budgets)
+    ctx.count_items(len(left) + len(right))
     result = fn(left, right)
     check_length(result, ctx.budgets)
     return result
@@ -134,7 +136,9 @@ def compare(ctx: RunContext, op: ast.cmpop, left: object, right: object) -> obje
     if isinstance(left, torch.Tensor) or isinstance(right, torch.Tensor):
         if broadcast_bound(left, right) > ctx.budgets.tensor_elements:
             raise NotAllowed("Comparing tensors this large is not supported.")
-        ctx.count_op()
+        result = COMPARE[type(op)](left, right)
+        ctx.count_op(result)
+        return result
     return COMPARE[type(op)](left, right)
 
 

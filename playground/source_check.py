@@ -89,10 +89,14 @@ def _col(offset: int | None) -> int | None:
 
 def _vet(tree: ast.Module, budgets: Budgets) -> None:
     """Walk the tree iteratively (no recursion to exhaust) checking every node."""
-    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    # Each entry carries the nearest enclosing location, for nodes that have none
+    # (`Load`, operators), so a depth error still points at a line.
+    stack: list[tuple[ast.AST, int, tuple[int | None, int | None]]] = [(tree, 0, (None, None))]
     count = 0
     while stack:
-        node, depth = stack.pop()
+        node, depth, where = stack.pop()
+        if getattr(node, "lineno", None) is not None:
+            where = _where(node)
         count += 1
         if count > budgets.ast_nodes:
             raise BudgetExceeded(
@@ -102,12 +106,12 @@ def _vet(tree: ast.Module, budgets: Budgets) -> None:
         if depth > budgets.ast_depth:
             raise BudgetExceeded(
                 f"The program nests deeper than {budgets.ast_depth} levels.",
-                *_where(node),
+                *where,
                 hint="Split deeply nested expressions into named steps.",
             )
         _vet_node(node)
         for child in ast.iter_child_nodes(node):
-            stack.append((child, depth + 1))
+            stack.append((child, depth + 1, where))
 
 
 def _where(node: ast.AST) -> tuple[int | None, int | None]:

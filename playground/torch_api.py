@@ -143,6 +143,7 @@ def _np_array(ctx: RunContext, args: Args, kwargs: Kwargs) -> np.ndarray:
     array = np.array(data, dtype=dtype)
     if array.dtype == object:
         raise ProgramError("np.array: the data must be numbers in a regular shape.")
+    ctx.count_op(array)
     return array
 
 

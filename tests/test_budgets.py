@@ -1,0 +1,248 @@
+"""Budgets trip quickly, with their own clear error, before anything huge is made."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+import playground
+
+LIMIT_SECONDS = 3.5  # the 3 s wall budget plus room for one last operation
+SMALL = playground.Budgets(wall_seconds=0.2)
+
+
+def _run_timed(source: str, budgets: playground.Budgets | None = None):
+    start = time.monotonic()
+    result = playground.run(source) if budgets is None else playground.run(source, budgets)
+    return result, time.monotonic() - start
+
+
+# id -> (source, regex the message must match, line or None when the whole program is meant)
+BUDGETS: dict[str, tuple[str, str, int | None]] = {
+    "source over 20,000 chars": ("x = 1\n" * 4000, r"24,000 characters.*20,000", None),
+    "200 nested parenthesised sums": (
+        "x = " + "(1 + " * 200 + "1" + ")" * 200 + "\n",
+        r"nest",
+        1,
+    ),
+    "deeply nested lists": ("y = 1\nx = " + "[" * 150 + "]" * 150 + "\n", r"nest", 2),
+    "deeply nested calls": ("x = " + "abs(" * 100 + "1" + ")" * 100 + "\n", r"nest", 1),
+    "deeply nested blocks": (
+        "".join("    " * i + "if True:\n" for i in range(70)) + "    " * 70 + "pass\n",
+        r"nest",
+        None,
+    ),
+    "too deep for the parser": ("x = " + "-" * 19000 + "1\n", r"nested too deeply", None),
+    "too many syntax elements": (
+        "x = [" + "a+a, " * 3900 + "]\n",
+        r"more than 20,000 syntax elements",
+        None,
+    ),
+    "9**9**9": ("x = 9**9**9\n", r"too large an integer", 1),
+    "10**10**10": ("x = 1\ny = 10**10**10\n", r"too large an integer", 2),
+    "int growing by multiplication": (
+        "x = 2\nfor i in range(100):\n    x = x * x\n",
+        r"more than 64 bits",
+        3,
+    ),
+    "huge int literal squared": ("x = " + "9" * 4000 + "\ny = x * x\n", r"64 bits", 2),
+    "'a'*10**9": ("s = 'a' * 10**9\n", r"1,000,000,000 items.*100,000", 1),
+    "[0]*10**9": ("l = [0] * 10**9\n", r"1,000,000,000 items.*100,000", 1),
+    "string doubling": (
+        "s = 'a'\nfor i in range(40):\n    s = s + s\n",
+        r"sequence.*100,000|100,000.*sequence|items",
+        3,
+    ),
+    "f-string length": ("s = 'a' * 60000\nt = f'{s}{s}'\n", r"100,000", 2),
+    "f-string width": ("x = f'{1:>1000000000}'\n", r"[Ww]idth", 1),
+    "f-string precision": ("x = f'{1.5:.1000000000f}'\n", r"precision", 1),
+    "torch.ones(10**5, 10**5)": (
+        "x = torch.ones(10**5, 10**5)\n",
+        r"10,000,000,000 elements.*1,000,000",
+        1,
+    ),
+    "torch.zeros huge": ("x = torch.zeros((10**6, 10**6))\n", r"elements", 1),
+    "torch.randn huge": ("x = torch.randn(10**4, 10**4, requires_grad=True)\n", r"elements", 1),
+    "torch.full huge": ("x = torch.full((10**5, 10**5), 1.)\n", r"elements", 1),
+    "torch.arange(1e12)": ("x = torch.arange(1e12)\n", r"elements", 1),
+    "torch.arange tiny step": ("x = torch.arange(0, 1, 1e-12)\n", r"elements", 1),
+    "torch.arange to infinity": ("x = torch.arange(float('inf'))\n", r"elements", 1),
+    "torch.linspace huge": ("x = torch.linspace(0, 1, 10**9)\n", r"elements", 1),
+    "for i in range(10**12)": (
+        "for i in range(10**12):\n    pass\n",
+        r"longer than 3 s|1,000,000 iterations",
+        None,
+    ),
+    "while True": ("i = 0\nwhile True:\n    i = i + 1\n", r"longer than 3 s|iterations", None),
+    "nested loops 10**4 x 10**4": (
+        "for i in range(10**4):\n    for j in range(10**4):\n        pass\n",
+        r"longer than 3 s|1,000,000 iterations",
+        None,
+    ),
+    "recursion": ("def f(n):\n    return f(n + 1)\nf(0)\n", r"calls deep|recursi", None),
+    "mutual recursion": (
+        "def f(n):\n    return g(n)\ndef g(n):\n    return f(n)\nf(0)\n",
+        r"calls deep|recursi",
+        None,
+    ),
+    "outer-product broadcast": (
+        "a = torch.ones(100000, 1)\nb = torch.ones(1, 100000)\nc = a * b\n",
+        r"10,000,000,000 elements",
+        3,
+    ),
+    "outer-product broadcast inline": (
+        "x = torch.ones(100000,1) * torch.ones(1,100000)\n",
+        r"elements",
+        1,
+    ),
+    "in-place broadcast": ("a = torch.ones(1000, 1)\na += torch.ones(1, 100000)\n", r"", 2),
+    "pow broadcast": (
+        "a = torch.ones(1000, 1000)\nb = a.pow(torch.ones(1000, 1, 1))\n",
+        r"elements",
+        2,
+    ),
+    "huge matmul": (
+        "a = torch.ones(1000000, 1)\nb = torch.ones(1, 1000000)\nc = a @ b\n",
+        r"matrix product.*1,000,000,000,000 elements",
+        3,
+    ),
+    "huge torch.matmul": (
+        "a = torch.ones(1000000, 1)\nc = torch.matmul(a, a.t())\n",
+        r"matrix product",
+        2,
+    ),
+    "torch.tensor of a shared nest": (
+        "x = torch.tensor([[0]*100000]*100000)\n",
+        r"elements.*1,000,000",
+        1,
+    ),
+    "np.array of a shared nest": ("x = np.array([[0.]*100000]*100000)\n", r"elements", 1),
+    "total elements": (
+        "x = torch.ones(10**6)\nfor i in range(100):\n    y = x * 2\n",
+        r"16,000,000 tensor elements",
+        3,
+    ),
+    "comparisons count as elements": (
+        "x = torch.ones(10**6)\nl = []\nfor i in range(10**5):\n    l = l + [x > 0]\n",
+        r"16,000,000",
+        4,
+    ),
+    "numpy arrays count as elements": (
+        "x = torch.ones(10**6)\nl = []\nfor i in range(1000):\n    l = l + [np.array(x)]\n",
+        r"16,000,000",
+        4,
+    ),
+    "text built in a loop": (
+        "s = 'a' * 99999\nl = []\nfor i in range(10**6):\n    l = [l, s + 'b']\n",
+        r"16,000,000",
+        4,
+    ),
+    "lists built in a loop": (
+        "s = [0] * 99999\nl = []\nfor i in range(10**6):\n    l = [l, s + [1]]\n",
+        r"16,000,000",
+        4,
+    ),
+}
+
+
+@pytest.mark.parametrize(("source", "pattern", "line"), BUDGETS.values(), ids=BUDGETS.keys())
+def test_budget_trips_quickly_with_a_clear_error(source, pattern, line, ref):
+    result, elapsed = _run_timed(source)
+    ref.not_internal(result)
+    assert result.error is not None, "expected a budget error"
+    assert result.error.kind == "budget", result.error
+    assert re.search(pattern, result.error.message), result.error.message
+    assert elapsed < LIMIT_SECONDS, f"took {elapsed:.2f} s"
+    if line is not None:
+        assert result.error.line == line, result.error
+
+
+def test_two_hundred_redundant_parentheses_are_harmless(ref):
+    # Redundant parentheses add no nesting to the tree; either way, no crash.
+    result, elapsed = _run_timed("x = " + "(" * 200 + "1" + ")" * 200 + "\n")
+    ref.not_internal(result)
+    assert elapsed < LIMIT_SECONDS
+    more, _ = _run_timed("x = " + "(" * 1000 + "1" + ")" * 1000 + "\n")
+    assert more.error is not None and more.error.kind in {"syntax", "budget"}
+    assert more.error.message
+
+
+def test_wall_time_budget_is_honoured():
+    result, elapsed = _run_timed("i = 0\nwhile True:\n    i = i + 1\n", SMALL)
+    assert result.error is not None and result.error.kind == "budget"
+    assert "0.2 s" in result.error.message
+    assert result.error.line is not None
+    assert elapsed < 1.0
+
+
+def test_wall_time_budget_inside_tensor_loop():
+    source = "x = torch.ones(10)\nfor i in range(10**9):\n    x = x * 1.0\n"
+    result, elapsed = _run_timed(source, SMALL)
+    assert result.error is not None and result.error.kind == "budget"
+    assert elapsed < 1.0
+
+
+def test_wall_time_budget_inside_a_function_call_chain():
+    source = "def f(n):\n    for i in range(10**9):\n        n = n + 1\n    return n\nf(0)\n"
+    result, elapsed = _run_timed(source, SMALL)
+    assert result.error is not None and result.error.kind == "budget"
+    assert elapsed < 1.0
+
+
+def test_torch_op_budget():
+    budgets = playground.Budgets(torch_ops=100)
+    source = "x = torch.tensor(1.)\nfor i in range(1000):\n    x = x + 1\n"
+    result = playground.run(source, budgets)
+    assert result.error is not None and result.error.kind == "budget"
+    assert "100 tensor operations" in result.error.message
+    assert result.error.line == 3
+
+
+def test_loop_iteration_budget():
+    budgets = playground.Budgets(loop_iterations=1000)
+    result = playground.run("n = 0\nfor i in range(5000):\n    n = n + 1\n", budgets)
+    assert result.error is not None and result.error.kind == "budget"
+    assert "1,000 iterations" in result.error.message
+
+
+def test_call_depth_budget_counts_calls():
+    budgets = playground.Budgets(call_depth=5)
+    source = "def f(n):\n    if n == 0:\n        return 0\n    return f(n - 1)\n"
+    assert playground.run(source + "y = f(4)\n", budgets).ok
+    deep = playground.run(source + "y = f(10)\n", budgets)
+    assert deep.error is not None and deep.error.kind == "budget"
+    assert "5 calls deep" in deep.error.message
+
+
+def test_tensor_element_budget_is_configurable():
+    budgets = playground.Budgets(tensor_elements=100)
+    assert playground.run("x = torch.ones(10, 10)\n", budgets).ok
+    result = playground.run("x = torch.ones(10, 11)\n", budgets)
+    assert result.error is not None and result.error.kind == "budget"
+    assert "110 elements" in result.error.message
+
+
+def test_programs_within_budgets_still_run():
+    source = (
+        "x = torch.ones(1000, 1000)\n"  # exactly the per-tensor limit
+        "y = (x @ x).sum()\n"
+        "s = 'a' * 100000\n"
+        "l = [0] * 100000\n"
+        "n = 2 ** 62\n"
+        "for i in range(1000):\n"
+        "    n = n - 1\n"
+    )
+    result, elapsed = _run_timed(source)
+    assert result.ok, result.error
+    assert elapsed < LIMIT_SECONDS
+
+
+def test_budget_errors_leave_earlier_results_visible():
+    result = playground.run(
+        "a = torch.tensor(2., requires_grad=True)\nb = a * 3\nc = torch.ones(10**5, 10**5)\n"
+    )
+    assert result.error is not None and result.error.kind == "budget"
+    assert {"a", "b"} <= set(result.tensors)
+    assert result.graph is not None
