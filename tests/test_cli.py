@@ -1,0 +1,354 @@
+"""The command line contract, through real subprocesses: `python -m playground ...`.
+
+Every call starts a fresh Python that imports torch, so they all run at once in a
+module fixture; the tests then read their results.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from playground.cli import main
+from playground.presets import TUTORIAL_FIRST, TUTORIAL_TRAINING
+
+ROOT = Path(__file__).resolve().parent.parent
+HAS_DOT = shutil.which("dot") is not None
+
+RAGGED = "x = torch.tensor(1.)\ny = torch.tensor([[1, 2], [3]])\n"
+NAN = "x = torch.tensor([float('nan'), float('inf'), 1.], requires_grad=True)\ny = x * 2\n"
+
+
+def _calls(tmp: Path) -> dict[str, dict]:
+    """The calls that need a real process: stdin bytes, PATH, pipes, the wrapper."""
+    no_dot = tmp / "empty-bin"
+    no_dot.mkdir()
+    calls = {
+        "eval stdin": {"args": ["eval", "-", "--json"], "stdin": TUTORIAL_FIRST},
+        "eval refused": {"args": ["eval", "-", "--json"], "stdin": "x = 1\nimport os\n"},
+        "eval invalid utf-8": {"args": ["eval", "-", "--json"], "stdin": b"x = 1\xff\xfe\n"},
+        "usage: unknown command": {"args": ["bogus"]},
+        "graph dot": {"args": ["graph", "-", "--format", "dot"], "stdin": TUTORIAL_FIRST},
+        "graph svg without dot": {
+            "args": ["graph", "-", "--format", "svg"],
+            "stdin": TUTORIAL_FIRST,
+            "env": {"PATH": str(no_dot)},
+        },
+        "broken pipe": {"args": ["eval", "-", "--json"], "stdin": TUTORIAL_TRAINING, "pipe": 1},
+    }
+    if HAS_DOT:
+        calls["graph svg"] = {"args": ["graph", "-", "--format", "svg"], "stdin": TUTORIAL_FIRST}
+    return calls
+
+
+def _invoke(call: dict) -> subprocess.CompletedProcess:
+    stdin = call.get("stdin", b"")
+    if isinstance(stdin, str):
+        stdin = stdin.encode("utf-8")
+    env = {**os.environ, **call.get("env", {})}
+    command = [sys.executable, "-m", "playground", *call["args"]]
+    if call.get("pipe"):
+        # Standard output is a pipe nobody reads: the reader is already gone.
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        try:
+            done = subprocess.run(
+                command, input=stdin, stdout=write_end, stderr=subprocess.PIPE,
+                cwd=ROOT, env=env, timeout=180,
+            )  # fmt: skip
+        finally:
+            os.close(write_end)
+        return subprocess.CompletedProcess(command, done.returncode, b"", done.stderr)
+    return subprocess.run(command, input=stdin, capture_output=True, cwd=ROOT, env=env, timeout=180)
+
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
+    calls = _calls(tmp_path_factory.mktemp("cli"))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        done = dict(zip(calls, pool.map(_invoke, calls.values()), strict=True))
+    return done
+
+
+def _json(done: subprocess.CompletedProcess) -> dict:
+    def refuse(token: str) -> None:
+        raise AssertionError(f"non-standard JSON token {token}")
+
+    return json.loads(done.stdout.decode("utf-8"), parse_constant=refuse)
+
+
+def _assert_contract(data: dict) -> None:
+    """The exact shape the issue promises."""
+    assert set(data) == {"ok", "error", "output", "tensors", "graph"}
+    assert isinstance(data["ok"], bool)
+    assert isinstance(data["output"], str)
+    if data["ok"]:
+        assert data["error"] is None
+    else:
+        error = data["error"]
+        assert isinstance(error["message"], str) and error["message"]
+        assert error["line"] is None or isinstance(error["line"], int)
+        assert error["col"] is None or isinstance(error["col"], int)
+    assert isinstance(data["tensors"], dict)
+    for name, info in data["tensors"].items():
+        assert isinstance(name, str)
+        assert {"value", "grad", "requires_grad", "is_leaf", "shape", "dtype"} <= set(info)
+        assert isinstance(info["value"], int | float | list)
+        assert info["grad"] is None or isinstance(info["grad"], int | float | list)
+        assert isinstance(info["requires_grad"], bool)
+        assert isinstance(info["is_leaf"], bool)
+        assert all(isinstance(s, int) for s in info["shape"])
+        assert isinstance(info["dtype"], str) and not info["dtype"].startswith("torch.")
+        if info["shape"] == []:
+            assert isinstance(info["value"], int | float)
+    graph = data["graph"]
+    if graph is not None:
+        ids = set()
+        for node in graph["nodes"]:
+            assert isinstance(node["id"], str)
+            assert isinstance(node["kind"], str)
+            assert isinstance(node["label"], str)
+            assert node["name"] is None or isinstance(node["name"], str)
+            ids.add(node["id"])
+        for edge in graph["edges"]:
+            assert {"src", "dst"} <= set(edge)
+            assert edge["src"] in ids and edge["dst"] in ids
+
+
+@pytest.fixture
+def inproc(capsys, monkeypatch):
+    """`inproc(args, stdin)` -> (status, stdout, stderr) of `main` in this process."""
+
+    def call(args: list[str], stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        status = main(args)
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out and "Traceback" not in err
+        return status, out, err
+
+    return call
+
+
+def test_no_call_ever_prints_a_traceback(cli):
+    for name, done in cli.items():
+        for stream in (done.stdout, done.stderr):
+            assert b"Traceback" not in stream, (name, stream[-2000:])
+
+
+def test_eval_json_of_the_tutorial(cli, ref):
+    done = cli["eval stdin"]
+    assert done.returncode == 0, done.stderr
+    data = _json(done)
+    _assert_contract(data)
+    assert data["ok"] is True
+    assert data["output"] == "dy/dx: None\ndy/dw: tensor(3.)\ndy/db: tensor(1.)\n"
+    namespace, _ = ref.run(TUTORIAL_FIRST)
+    assert set(data["tensors"]) == {"inputs", "targets", "x", "w", "b", "y"}
+    for name in ("x", "w", "b", "y"):
+        tensor = namespace[name]
+        info = data["tensors"][name]
+        assert info["value"] == tensor.item()
+        assert info["requires_grad"] == tensor.requires_grad
+        assert info["is_leaf"] == tensor.is_leaf
+        assert info["shape"] == []
+        assert info["dtype"] == "float32"
+        grad = tensor.grad if tensor.is_leaf else None
+        assert info["grad"] == (None if grad is None else grad.item())
+    assert data["tensors"]["inputs"]["value"] == ref.crop_inputs
+    assert data["tensors"]["targets"]["value"] == ref.crop_targets
+    assert data["tensors"]["inputs"]["shape"] == [5, 3]
+    labels = {n["label"] for n in data["graph"]["nodes"]}
+    assert {"*", "+", "w", "b", "x", "y"} <= labels
+
+
+def test_eval_json_of_a_refused_program(cli):
+    done = cli["eval refused"]
+    assert done.returncode == 1
+    data = _json(done)
+    _assert_contract(data)
+    assert data["ok"] is False
+    assert data["error"]["line"] == 2
+    assert "import os" in data["error"]["message"]
+    assert data["output"] == ""
+    assert {"inputs", "targets"} <= set(data["tensors"])
+    assert data["graph"] is None
+
+
+def test_undecodable_stdin_fails_cleanly(cli):
+    done = cli["eval invalid utf-8"]
+    assert done.returncode == 1, done.stderr
+    data = _json(done)
+    _assert_contract(data)
+    assert data["ok"] is False
+
+
+def test_unknown_command_exits_2(cli):
+    done = cli["usage: unknown command"]
+    assert done.returncode == 2
+    assert b"usage" in done.stderr
+    assert done.stdout == b""
+
+
+def test_graph_dot(cli):
+    done = cli["graph dot"]
+    assert done.returncode == 0
+    text = done.stdout.decode()
+    assert text.startswith("digraph")
+    assert "MulBackward0" in text and "AddBackward0" in text
+
+
+@pytest.mark.skipif(not HAS_DOT, reason="Graphviz `dot` is not installed")
+def test_graph_svg(cli):
+    done = cli["graph svg"]
+    assert done.returncode == 0
+    assert b"<svg" in done.stdout
+    assert b"MulBackward0" in done.stdout
+
+
+def test_graph_svg_without_graphviz_explains_and_exits_1(cli):
+    done = cli["graph svg without dot"]
+    assert done.returncode == 1
+    assert b"Graphviz" in done.stderr
+    assert done.stdout == b""
+
+
+def test_closed_stdout_is_not_a_traceback(cli):
+    done = cli["broken pipe"]
+    assert done.returncode != 0
+    assert b"Traceback" not in done.stderr
+    assert b"Exception ignored" not in done.stderr
+
+
+# -- the same entry point in-process: every other case, quickly ------------------------
+
+
+def test_stdin_is_the_default_and_files_work(inproc, cli, tmp_path):
+    expected = _json(cli["eval stdin"])
+    status, out, _ = inproc(["eval", "--json"], TUTORIAL_FIRST)
+    assert status == 0 and json.loads(out) == expected
+    program = tmp_path / "tutorial.py"
+    program.write_text(TUTORIAL_FIRST, encoding="utf-8")
+    status, out, _ = inproc(["eval", str(program), "--json"])
+    assert status == 0 and json.loads(out) == expected
+
+
+def test_eval_json_of_the_training_block_matches_plain_pytorch(inproc, ref):
+    status, out, _ = inproc(["eval", "-", "--json"], TUTORIAL_TRAINING)
+    assert status == 0
+    data = json.loads(out)
+    _assert_contract(data)
+    namespace, output = ref.run(TUTORIAL_TRAINING)
+    assert data["output"] == output
+    assert np.allclose(data["tensors"]["loss"]["value"], namespace["loss"].item())
+    assert np.allclose(data["tensors"]["w"]["value"], namespace["w"].detach().numpy())
+    assert data["tensors"]["w"]["shape"] == [2, 3]
+    assert data["tensors"]["b"]["grad"] is not None
+
+
+@pytest.mark.parametrize(
+    ("source", "kind", "line", "words"),
+    [
+        (RAGGED, "runtime", 2, "expected sequence of length"),
+        ("x = (\n", "syntax", 1, "Syntax error"),
+        ("x = 1\ny = 9**9**9\n", "budget", 2, "too large"),
+        ("y = nope\n", "unknown_name", 1, "nope"),
+    ],
+    ids=["runtime", "syntax", "budget", "unknown name"],
+)
+def test_eval_json_of_failing_programs(inproc, source, kind, line, words):
+    status, out, _ = inproc(["eval", "-", "--json"], source)
+    assert status == 1
+    data = json.loads(out)
+    _assert_contract(data)
+    assert data["ok"] is False
+    assert data["error"]["line"] == line
+    assert data["error"].get("kind", kind) == kind
+    assert words in data["error"]["message"]
+
+
+def test_non_finite_values_are_still_valid_json(inproc):
+    status, out, _ = inproc(["eval", "-", "--json"], NAN)
+    assert status == 0
+
+    def refuse(token: str) -> None:
+        raise AssertionError(f"non-standard JSON token {token}")
+
+    data = json.loads(out, parse_constant=refuse)
+    _assert_contract(data)
+    assert len(data["tensors"]["y"]["value"]) == 3
+
+
+def test_null_bytes_and_binary_files_fail_cleanly(inproc, tmp_path):
+    status, out, _ = inproc(["eval", "-", "--json"], "x = 1\x00\n")
+    assert status == 1 and json.loads(out)["ok"] is False
+    binary = tmp_path / "noise.bin"
+    binary.write_bytes(bytes(range(256)) * 4)
+    status, out, _ = inproc(["eval", str(binary), "--json"])
+    assert status == 1
+    _assert_contract(json.loads(out))
+
+
+def test_eval_without_json_prints_the_program_output(inproc):
+    status, out, _ = inproc(["eval", "-"], TUTORIAL_FIRST)
+    assert status == 0
+    assert out == "dy/dx: None\ndy/dw: tensor(3.)\ndy/db: tensor(1.)\n"
+    status, out, err = inproc(["eval", "-"], "x = 1\ny = nope\n")
+    assert status == 1
+    assert "line 2" in err and "nope" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["eval", "--bogus"], ["graph", "-", "--format", "png"], ["eval", "-", "extra"]],
+    ids=["no command", "unknown flag", "bad format", "extra argument"],
+)
+def test_bad_usage_exits_2_with_a_message(inproc, args):
+    status, out, err = inproc(args, "x = 1\n")
+    assert status == 2
+    assert "usage" in err
+    assert out == ""
+
+
+def test_missing_file_and_directory_are_bad_usage(inproc, tmp_path):
+    status, _, err = inproc(["eval", str(tmp_path / "missing.py"), "--json"])
+    assert status == 2 and "cannot read" in err
+    status, _, err = inproc(["eval", str(tmp_path), "--json"])
+    assert status == 2 and "cannot read" in err
+
+
+def test_help_exits_0(inproc):
+    status, out, _ = inproc(["--help"])
+    assert status == 0
+    assert "eval" in out and "graph" in out
+
+
+def test_graph_json_matches_the_eval_graph(inproc, cli):
+    status, out, _ = inproc(["graph", "-", "--format", "json"], TUTORIAL_FIRST)
+    assert status == 0
+    graph = json.loads(out)
+    expected = _json(cli["eval stdin"])["graph"]
+    assert graph["nodes"] == expected["nodes"]
+    assert graph["edges"] == expected["edges"]
+
+
+def test_graph_raw_json(inproc):
+    status, out, _ = inproc(["graph", "-", "--format", "json", "--raw"], TUTORIAL_FIRST)
+    assert status == 0
+    assert any(n.get("op") == "AccumulateGrad" for n in json.loads(out)["nodes"])
+
+
+@pytest.mark.parametrize("source", ["import os\n", "x = 1\n"], ids=["refused", "no graph"])
+def test_graph_without_a_graph_exits_1_with_a_message(inproc, source):
+    status, out, err = inproc(["graph", "-", "--format", "dot"], source)
+    assert status == 1
+    assert err.startswith("error:")
+    assert out == ""
