@@ -7,7 +7,10 @@ changing it edits that literal, so the code on screen always matches the graph.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
+
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,10 @@ def literal_text(value: float) -> str:
 
 def set_leaf_value(source: str, leaf: ScalarLeaf, value: float) -> str:
     """`source` with `leaf`'s literal replaced by `value` (bytes offsets per line)."""
-    lines = source.splitlines(keepends=True)
+    # Split where Python's tokenizer does (\n, \r\n, \r), not at every character
+    # str.splitlines() treats as a line break (\x0c, \u2028, ...), so `leaf.line`
+    # names the same line here as in the parsed tree.
+    lines = _LINES.findall(source)
     raw = lines[leaf.line - 1].encode("utf-8")
     new = raw[: leaf.col] + literal_text(value).encode() + raw[leaf.end_col :]
     lines[leaf.line - 1] = new.decode("utf-8")
