@@ -84,6 +84,9 @@ function fitTraces(d, e) {
   const traces = d.y_names.map((name, k) => ({
     x: d.y.map((r) => r[k]), y: preds.map((r) => r[k]), mode: "markers", name, marker: { size: 11 },
   }));
+  const best = predict(d.x, d.optimum_w, d.optimum_b);
+  traces.push({ x: d.y.flat(), y: best.flat(), mode: "markers", name: "least squares",
+    marker: { size: 13, symbol: "circle-open", color: "#2e7d32" } });
   traces.push({ x: [lo, hi], y: [lo, hi], mode: "lines", name: "perfect", line: { dash: "dash", color: "#2e7d32" } });
   return traces;
 }
@@ -157,7 +160,7 @@ function setup(root, d) {
     const loss = lossTraces(data, e);
     P.animate(charts.loss, { data: [loss[0], loss[2]], traces: [0, 2] }, FAST);
     const fit = fitTraces(data, e);
-    const moving = d.one_d ? [1] : fit.slice(0, -1).map((_, i) => i);
+    const moving = d.one_d ? [1] : d.y_names.map((_, i) => i);
     P.animate(charts.fit, { data: moving.map((i) => fit[i]), traces: moving }, FAST);
     if (d.one_d) P.animate(charts.land, { data: [landTraces(data, e)[1]], traces: [1] }, FAST);
     if (t - lastHeat > 125) { P.react(charts.params, paramTraces(data, e), paramLayout(), CONFIG); lastHeat = t; }

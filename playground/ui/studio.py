@@ -130,9 +130,8 @@ def _stop_message(run: TrainRun, config: TrainConfig, best: Optimum) -> str:
 def _detail(data: Dataset, config: TrainConfig, run: TrainRun, epoch: int) -> None:
     """Epoch `epoch` step by step, with the numbers PyTorch produced."""
     if epoch >= len(run.grad_w):
-        st.caption("Press Step to see an epoch's gradients and update in numbers.")
         return
-    st.subheader(f"Epoch {epoch} in numbers")
+    st.subheader(f"Epoch {epoch} in numbers (epoch {epoch} → {epoch + 1})")
     loss = run.losses[epoch]
     st.markdown(
         f"**2 Predict** `preds = inputs @ w.t() + b` · **3 Loss** `loss = {format_number(loss)}` · "
@@ -206,7 +205,10 @@ def page() -> None:
     if run.stopped_at is not None:
         st.error(_stop_message(run, config, best))
     _lr_note(data, config, best)
-    _detail(data, config, run, epoch or 0)
+    if epoch:
+        _detail(data, config, run, epoch - 1)
+    else:
+        st.caption("Press Step to walk one epoch: its gradients and update appear here in numbers.")
     if config.forget_zero_grad:
         st.line_chart(run.grad_norm, x_label="epoch", y_label="gradient norm")
         st.caption(
