@@ -33,16 +33,27 @@ PROGRAM_FAULTS = (
 _SPEC_NUMBER = re.compile(r"\d+")
 
 
-class _Return(Exception):
-    def __init__(self, value: object) -> None:
+class _Jump(Exception):
+    """`return`, `break`, `continue`: they remember where they were written."""
+
+    def __init__(self, stmt: ast.stmt) -> None:
+        self.line, self.col = stmt.lineno, stmt.col_offset
+
+    def misplaced(self, message: str) -> NotAllowed:
+        return NotAllowed(message, self.line, self.col)
+
+
+class _Return(_Jump):
+    def __init__(self, stmt: ast.stmt, value: object) -> None:
+        super().__init__(stmt)
         self.value = value
 
 
-class _Break(Exception):
+class _Break(_Jump):
     pass
 
 
-class _Continue(Exception):
+class _Continue(_Jump):
     pass
 
 
@@ -62,10 +73,10 @@ class Interpreter:
         """Execute the program's top-level statements in order."""
         try:
             self._block(module.body)
-        except (_Break, _Continue):
-            raise NotAllowed("`break`/`continue` outside a loop.") from None
-        except _Return:
-            raise NotAllowed("`return` outside a function.") from None
+        except (_Break, _Continue) as jump:
+            raise jump.misplaced("`break`/`continue` outside a loop.") from None
+        except _Return as jump:
+            raise jump.misplaced("`return` outside a function.") from None
 
     def _block(self, body: list[ast.stmt]) -> None:
         for stmt in body:
@@ -94,13 +105,13 @@ class Interpreter:
         pass  # vetted already; torch and np are always bound
 
     def _s_Break(self, stmt: ast.Break) -> None:
-        raise _Break
+        raise _Break(stmt)
 
     def _s_Continue(self, stmt: ast.Continue) -> None:
-        raise _Continue
+        raise _Continue(stmt)
 
     def _s_Return(self, stmt: ast.Return) -> None:
-        raise _Return(None if stmt.value is None else self._eval(stmt.value))
+        raise _Return(stmt, None if stmt.value is None else self._eval(stmt.value))
 
     def _s_Assign(self, stmt: ast.Assign) -> None:
         value = self._eval(stmt.value)
@@ -392,8 +403,8 @@ class Interpreter:
             self._block(fn.node.body)
         except _Return as ret:
             return ret.value
-        except (_Break, _Continue):
-            raise NotAllowed("`break`/`continue` outside a loop.") from None
+        except (_Break, _Continue) as jump:
+            raise jump.misplaced("`break`/`continue` outside a loop.") from None
         finally:
             ctx.call_depth -= 1
             self.locals, self.outer = saved

@@ -9,6 +9,7 @@ import torch
 
 SMALL_ELEMENTS = 16  # up to this many, a tensor's label shows every value
 MAX_KEPT = 1_000_000
+MAX_NUMPY_DIMS = 32  # numpy 1.x's limit (2.x allows 64)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ def _to_numpy(tensor: torch.Tensor) -> np.ndarray:
     flat = tensor.detach()
     if flat.numel() > MAX_KEPT:
         flat = flat.reshape(-1)[:MAX_KEPT]
+    elif flat.dim() > MAX_NUMPY_DIMS:  # PyTorch allows more dimensions than numpy
+        flat = flat.reshape(-1)
     return flat.cpu().numpy().copy()
 
 

@@ -96,6 +96,14 @@ REFUSALS: dict[str, tuple[str, str, int, str]] = {
     "fullwidth eval": (PRELUDE + "ｅｖａｌ('1')\n", "not_allowed", 2, "eval"),
     "fullwidth __class__": (PRELUDE + "c = x.__ｃｌａｓｓ__\n", "not_allowed", 2, "__class__"),
     "fullwidth open": (PRELUDE + "f = ｏｐｅｎ('x')\n", "not_allowed", 2, "open"),
+    "break outside a loop": ("x = 1\nif True:\n    break\n", "not_allowed", 3, "break"),
+    "return outside a function": (PRELUDE + "return x\n", "not_allowed", 2, "return"),
+    "continue in a function body": (
+        "def f():\n    y = 1\n    continue\nf()\n",
+        "not_allowed",
+        3,
+        "continue",
+    ),
     "binding a forbidden name": (
         PRELUDE + "def eval(a):\n    return a\n",
         "not_allowed",

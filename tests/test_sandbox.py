@@ -256,6 +256,47 @@ def test_output_is_bounded():
     assert "truncated" in result.output
 
 
+# -- odd but legal programs are described, never raised ---------------------------
+
+ODD_PROGRAMS = [
+    "x = torch.ones(4)\ny = x.reshape(" + ", ".join(["2", "2"] + ["1"] * 63) + ")\n",
+    "x = torch.ones(2)\ny = x" + "[None]" * 40 + "\n",
+    "x = torch.tensor(float('nan'), requires_grad=True)\ny = x * 2\ny.backward()\n",
+    "x = torch.tensor([float('inf'), -1.])\ny = torch.log(x)\n",
+    "x = torch.ones(2, dtype=torch.float16, requires_grad=True)\ny = (x * x).sum()\n",
+    "x = torch.zeros(0, 3)\ny = x.sum()\n",
+    "x = torch.full((2,), True)\ny = torch.arange(3, dtype=torch.int64)\n",
+    "x = np.array([1, 'a'])\ny = torch.from_numpy(x)\n",
+    "c = (-8) ** (1 / 3)\nt = torch.tensor(c)\n",
+    "x = torch.ones(2)\nx.data = torch.ones(3, 3)\n",
+    "def f():\n    return f\ng = f()()()()\n",
+    "n = torch.no_grad()\nwith n:\n    y = torch.ones(2) * 2\n",
+    "x = torch.ones(3).sum\ny = x()\n",
+    "x = torch.randn(2, 3, 4, requires_grad=True)\ny = x.T.sum()\ny.backward()\n",
+    "x = torch.tensor(5) // 0\n",
+    "print(1.0 ** 1e308, 10.0 ** 400)\n",
+]
+
+
+@pytest.mark.parametrize("source", ODD_PROGRAMS)
+def test_odd_programs_are_described_not_raised(source, ref):
+    result = playground.run(source)
+    ref.not_internal(result)
+    for info in result.tensors.values():
+        info.to_json()
+    if result.graph is not None:
+        result.graph.to_json()
+    assert isinstance(result.to_json(), dict)
+
+
+def test_tensor_with_more_dimensions_than_numpy_allows():
+    shape = ", ".join(["2", "2"] + ["1"] * 63)
+    result = playground.run(f"x = torch.ones(4, requires_grad=True)\ny = x.reshape({shape})\n")
+    assert result.ok, result.error
+    assert len(result.tensors["y"].shape) == 65
+    assert result.graph is not None
+
+
 # -- global torch state is never changed by a program -----------------------------
 
 
