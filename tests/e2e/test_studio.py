@@ -1,0 +1,124 @@
+"""Browser tests of the gradient-descent studio: the player, divergence, CSV upload."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+
+
+def open_studio(page: Page, url: str) -> None:
+    page.goto(f"{url}/gradient-descent")
+    page.wait_for_selector(".agp-loss .main-svg")
+    expect(page.locator(".agp-epoch")).to_have_text("Epoch 0 / 99")
+
+
+def epoch(page: Page) -> int:
+    return int(page.get_attribute(".agp", "data-epoch"))
+
+
+def loss_points(page: Page) -> int:
+    return page.evaluate("document.querySelector('.agp-loss').data[0].x.length")
+
+
+def test_play_grows_the_loss_curve_and_pause_stops_it(page: Page, server_url: str) -> None:
+    open_studio(page, server_url)
+    assert loss_points(page) == 1
+    page.select_option(".agp-speed", "10")
+    page.click(".agp-play")
+    page.wait_for_function("Number(document.querySelector('.agp').dataset.epoch) >= 5")
+    page.click(".agp-play")  # pause
+    paused_at = epoch(page)
+    assert loss_points(page) == paused_at + 1
+    expect(page.locator(".agp-epoch")).to_have_text(f"Epoch {paused_at} / 99")
+    time.sleep(1.0)
+    assert epoch(page) == paused_at, "the player kept going after Pause"
+    # The server hears about the pause and shows that epoch's numbers.
+    expect(page.get_by_text(f"Epoch {paused_at - 1} in numbers")).to_be_visible()
+
+
+def test_step_advances_exactly_one_epoch_and_reset_restarts(page: Page, server_url: str) -> None:
+    open_studio(page, server_url)
+    page.click(".agp-step")
+    expect(page.locator(".agp-epoch")).to_have_text("Epoch 1 / 99")
+    expect(page.get_by_text("Epoch 0 in numbers (epoch 0 → 1)")).to_be_visible()
+    page.click(".agp-step")
+    expect(page.locator(".agp-epoch")).to_have_text("Epoch 2 / 99")
+    assert loss_points(page) == 3
+    page.click(".agp-reset")
+    expect(page.locator(".agp-epoch")).to_have_text("Epoch 0 / 99")
+    assert loss_points(page) == 1
+
+
+def test_too_high_learning_rate_shows_the_divergence_message(page: Page, server_url: str) -> None:
+    open_studio(page, server_url)
+    page.get_by_text("Teaching mistakes").click()
+    page.get_by_text("Learning rate too high").click()
+    expect(page.get_by_text("the loss became infinite or NaN").first).to_be_visible()
+    expect(page.get_by_text("2/λmax").first).to_be_visible()
+    page.select_option(".agp-speed", "120")
+    page.click(".agp-play")
+    message = page.locator(".agp-msg")
+    expect(message).to_be_visible()
+    expect(message).to_contain_text("too large for this data")
+
+
+def test_uploaded_csv_trains(page: Page, server_url: str, tmp_path: Path) -> None:
+    csv = tmp_path / "study.csv"
+    rows = "\n".join(f"{h},{3 * h + 2 + (h % 3) * 0.5}" for h in range(1, 21))
+    csv.write_text("hours,score\n" + rows + "\n")
+    open_studio(page, server_url)
+    page.get_by_text("Upload CSV").click()
+    page.locator("input[type=file]").set_input_files(str(csv))
+    expect(page.locator(".agp-fit .xtitle")).to_have_text("hours")
+    page.select_option(".agp-speed", "120")
+    page.click(".agp-play")
+    expect(page.locator(".agp-epoch")).to_have_text("Epoch 99 / 99")
+    first, last = page.evaluate(
+        "(() => { const y = document.querySelector('.agp-loss').data[0].y;"
+        " return [y[0], y[y.length - 1]]; })()"
+    )
+    assert last < first
+
+
+def test_bad_csv_gives_a_message_and_keeps_the_page(
+    page: Page, server_url: str, tmp_path: Path
+) -> None:
+    csv = tmp_path / "bad.csv"
+    csv.write_text("a,b\n1,2\n3,oops\n")
+    open_studio(page, server_url)
+    page.get_by_text("Upload CSV").click()
+    page.locator("input[type=file]").set_input_files(str(csv))
+    expect(page.get_by_text("is not a number").first).to_be_visible()
+    expect(page.get_by_text("Showing the last data set").first).to_be_visible()
+    expect(page.locator(".agp-epoch")).to_have_text("Epoch 0 / 99")
+
+
+def test_downloaded_script_reproduces_the_losses(
+    page: Page, server_url: str, tmp_path: Path
+) -> None:
+    open_studio(page, server_url)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download PyTorch script").click()
+    script = tmp_path / "train.py"
+    info.value.save_as(script)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    losses = json.loads(done.stdout.strip().splitlines()[-1])
+    shown = page.evaluate("document.querySelector('.agp-loss').data[0].y")
+    page.select_option(".agp-speed", "120")
+    page.click(".agp-play")
+    expect(page.locator(".agp-epoch")).to_have_text("Epoch 99 / 99")
+    shown = page.evaluate("document.querySelector('.agp-loss').data[0].y")
+    assert len(losses) == len(shown) == 100
+    for ours, theirs in zip(shown, losses, strict=True):
+        assert ours == pytest.approx(theirs, rel=1e-5)
