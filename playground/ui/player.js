@@ -162,8 +162,13 @@ function setup(root, d) {
     const fit = fitTraces(data, e);
     const moving = d.one_d ? [1] : d.y_names.map((_, i) => i);
     P.animate(charts.fit, { data: moving.map((i) => fit[i]), traces: moving }, FAST);
-    if (d.one_d) P.animate(charts.land, { data: [landTraces(data, e)[1]], traces: [1] }, FAST);
-    if (t - lastHeat > 125) { P.react(charts.params, paramTraces(data, e), paramLayout(), CONFIG); lastHeat = t; }
+    // Heat map and contour cannot take the fast path (it would blank them): redraw
+    // them whole, at most 8 times a second.
+    if (t - lastHeat > 125) {
+      P.react(charts.params, paramTraces(data, e), paramLayout(), CONFIG);
+      if (d.one_d) P.react(charts.land, landTraces(data, e), landLayout(data), CONFIG);
+      lastHeat = t;
+    }
     labels();
   }
 

@@ -168,6 +168,11 @@ def _lr_note(data: Dataset, config: TrainConfig, best: Optimum) -> None:
         "lr = 1e-5 on raw crop data.",
         icon="📏",
     )
+    if config.lr < best.max_stable_lr / 1000:
+        st.caption(
+            f"lr = {config.lr:g} is over 1,000× below that limit: the loss will barely move. "
+            f"Try about {best.max_stable_lr / 4:.2g}."
+        )
 
 
 def page() -> None:
