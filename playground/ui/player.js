@@ -118,6 +118,20 @@ function landLayout(d) {
     yaxis: { title: { text: "intercept b" }, range: [d.landscape.b[0], d.landscape.b.at(-1)] }, showlegend: false };
 }
 
+function normTraces(d, e) {
+  const ys = d.grad_norm.slice(0, e);
+  return [{ x: [...Array(ys.length).keys()], y: ys, mode: "lines", name: "‖gradient‖",
+    line: { width: 3, color: "#8e24aa" } }];
+}
+
+function normLayout(d) {
+  const vals = d.grad_norm.filter((v) => finite(v) && v > 0);
+  const lo = vals.length ? Math.min(...vals) : 1e-3, hi = vals.length ? Math.max(...vals) : 1;
+  return { title: { text: "Gradient norm ‖(w.grad, b.grad)‖ per epoch" }, margin: MARGIN, font: { size: 15 },
+    xaxis: { title: { text: "epoch" }, range: [0, Math.max(d.losses.length - 1, 1)] },
+    yaxis: { type: "log", range: [Math.log10(lo) - 0.3, Math.log10(hi) + 0.3] }, showlegend: false };
+}
+
 function setup(root, d) {
   const q = (sel) => root.querySelector(sel);
   const scale = Math.max(1e-9, ...d.w.flat(2).concat(d.b.flat()).filter(finite).map(Math.abs));
@@ -125,7 +139,6 @@ function setup(root, d) {
   const last = d.losses.length - 1;
   const state = { e: 0, playing: false, acc: 0, t: 0, raf: 0, runId: d.run_id, stepTimer: 0 };
   const charts = { loss: q(".agp-loss"), fit: q(".agp-fit"), params: q(".agp-params"), land: q(".agp-land") };
-  charts.land.style.display = d.one_d ? "" : "none";
   q(".agp-speed").value = String(d.speed || 20);
 
   const FAST = { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" };
@@ -151,6 +164,7 @@ function setup(root, d) {
     P.react(charts.fit, fitTraces(data, e), fitLayout(data), CONFIG);
     P.react(charts.params, paramTraces(data, e), paramLayout(), CONFIG);
     if (d.one_d) P.react(charts.land, landTraces(data, e), landLayout(data), CONFIG);
+    else P.react(charts.land, normTraces(data, e), normLayout(data), CONFIG);
     labels();
   }
 
@@ -162,6 +176,7 @@ function setup(root, d) {
     const fit = fitTraces(data, e);
     const moving = d.one_d ? [1] : d.y_names.map((_, i) => i);
     P.animate(charts.fit, { data: moving.map((i) => fit[i]), traces: moving }, FAST);
+    if (!d.one_d) P.animate(charts.land, { data: normTraces(data, e), traces: [0] }, FAST);
     // Heat map and contour cannot take the fast path (it would blank them): redraw
     // them whole, at most 8 times a second.
     if (t - lastHeat > 125) {
