@@ -125,7 +125,7 @@ def _dataset(args: argparse.Namespace) -> datasets.Dataset:
 
 
 def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    if args.epochs < 1 or args.epochs > 100_000 or (args.batch_size or 1) < 1:
+    if not 1 <= args.epochs <= 100_000 or (args.batch_size is not None and args.batch_size < 1):
         parser.print_usage(sys.stderr)
         print("error: --epochs must be 1..100000 and --batch-size at least 1", file=sys.stderr)
         return 2
@@ -138,7 +138,10 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         )  # fmt: skip
         run = train(data, config)
     except (OSError, ValueError) as exc:
-        print(json.dumps({"ok": False, "error": str(exc)}) if args.json else f"error: {exc}")
+        if args.json:
+            print(json.dumps({"ok": False, "error": str(exc)}))
+        else:
+            print(f"error: {exc}", file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(run.to_json()))

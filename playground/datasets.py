@@ -20,6 +20,7 @@ CROP_TARGETS = [[56, 70], [81, 101], [119, 133], [22, 37], [103, 119]]
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_CSV_ROWS = 100_000
+FLOAT32_MAX = torch.finfo(torch.float32).max
 
 
 class DatasetError(ValueError):
@@ -122,6 +123,11 @@ def _number(cell: str, line_no: int, column: str) -> float:
         ) from None
     if not math.isfinite(value):
         raise DatasetError(f"Row {line_no}, column '{column}' is not a finite number.")
+    if abs(value) > FLOAT32_MAX:  # would become inf in the float32 tensors we train on
+        raise DatasetError(
+            f"Row {line_no}, column '{column}' is too large: {text[:30]} (float32 holds "
+            f"numbers up to about {FLOAT32_MAX:.1e})."
+        )
     return value
 
 

@@ -6,6 +6,8 @@ with `descent.train` for the same settings.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .datasets import Dataset
 from .descent import TrainConfig
 
@@ -23,6 +25,8 @@ def _matrix(rows: list[list[float]]) -> str:
 def training_script(data: Dataset, config: TrainConfig) -> str:
     """Python source that trains exactly like `descent.train(data, config)`."""
     k, d = data.y.shape[1], data.x.shape[1]
+    if config.batch_size is not None and config.batch_size >= len(data.x):
+        config = replace(config, batch_size=None)  # one batch of all rows: `train` runs full batch
     parts = [
         _header(data, config),
         f"inputs = torch.tensor({_matrix(data.x.tolist())}, dtype=torch.float32)",
@@ -53,11 +57,25 @@ def training_script(data: Dataset, config: TrainConfig) -> str:
     return "\n".join(parts)
 
 
+def _docstring_text(text: str) -> str:
+    """Column names from an uploaded CSV, safe inside the script's docstring."""
+    out = []
+    for char in text:
+        if char in '\\"':
+            out.append("\\" + char)
+        elif char.isprintable():
+            out.append(char)
+        else:  # NUL, line breaks, control characters: their escape sequence
+            out.append(ascii(char)[1:-1])
+    return "".join(out)
+
+
 def _header(data: Dataset, config: TrainConfig) -> str:
+    inputs = _docstring_text(", ".join(data.x_names))
+    targets = _docstring_text(", ".join(data.y_names))
     return (
         '"""Linear regression by gradient descent, exported from Autograd Playground.\n\n'
-        f"Data: {data.name} ({len(data.x)} rows; inputs {', '.join(data.x_names)}; "
-        f"targets {', '.join(data.y_names)}).\n"
+        f"Data: {data.name} ({len(data.x)} rows; inputs {inputs}; targets {targets}).\n"
         "Run it with plain Python and PyTorch; it prints one loss per epoch as JSON.\n"
         '"""\n\nimport json\nimport math\n\nimport torch\n'
     )
