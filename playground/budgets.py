@@ -20,6 +20,9 @@ class Budgets:
     torch_ops: int = 200_000
     loop_iterations: int = 1_000_000
     call_depth: int = 40
+    # PyTorch 2.x frees a long autograd chain recursively once Python has seen its
+    # nodes (as the tracer and graph walk do): ~45,000 nodes overflow an 8 MB stack.
+    graph_depth: int = 20_000
     wall_seconds: float = 3.0
     int_bits: int = 64
     sequence_length: int = 100_000

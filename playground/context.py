@@ -25,7 +25,7 @@ class RunContext:
         self.budgets = budgets
         self.deadline = time.monotonic() + budgets.wall_seconds
         self.generator = torch.Generator().manual_seed(seed)
-        self.tracer = Tracer()
+        self.tracer = Tracer(max_depth=budgets.graph_depth)
         self.ops = 0
         self.iterations = 0
         self.call_depth = 0

@@ -142,6 +142,8 @@ class Interpreter:
             raise ProgramError(f"Cannot loop over {type_name(iterable)}.")
         for item in iterable:
             self.ctx.count_iteration()
+            if isinstance(iterable, torch.Tensor):
+                self.ctx.tracer.record(item, (iterable,))
             self._assign(stmt.target, item)
             if self._loop_body(stmt.body):
                 return
@@ -192,6 +194,8 @@ class Interpreter:
         if len(value) != len(target.elts):
             raise ProgramError(f"Expected {len(target.elts)} values to unpack, got {len(value)}.")
         for element, item in zip(target.elts, value, strict=True):
+            if isinstance(value, torch.Tensor):
+                self.ctx.tracer.record(item, (value,))
             self._assign(element, item)
 
     def _set_item(self, target: ast.Subscript, value: object) -> None:
@@ -286,7 +290,9 @@ class Interpreter:
         if isinstance(obj, torch.Tensor):
             if node.attr in METHODS:
                 return BoundMethod(obj, node.attr)
-            return get_attribute(obj, node.attr)
+            value = get_attribute(obj, node.attr)
+            self.ctx.tracer.record(value, (obj,))  # `.T` is an autograd op
+            return value
         raise NotAllowed(f"Attribute `.{node.attr}` of {type_name(obj)} is not available.")
 
     def _e_Subscript(self, node: ast.Subscript) -> object:
@@ -376,7 +382,7 @@ class Interpreter:
         if unknown:
             raise ProgramError(f"{fn.name}() does not accept `{sorted(unknown)[0]}=` here.")
         result = fn.fn(self.ctx, args, kwargs)
-        if fn.name.startswith("torch."):
+        if fn.name.startswith("torch.") or isinstance(result, torch.Tensor):
             self._count(result, tuple(args), fn.name)
         return result
 

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
+import torch
 
 import playground
 
+ROOT = Path(__file__).resolve().parent.parent
 LIMIT_SECONDS = 3.5  # the 3 s wall budget plus room for one last operation
 SMALL = playground.Budgets(wall_seconds=0.2)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm_up():
+    """Pay PyTorch's one-time lazy imports before anything is timed."""
+    playground.run("a = torch.ones(100, 1) * torch.ones(1, 100)\nb = a @ a\nc = a.pow(a)\n")
+    torch.broadcast_shapes((2, 1), (1, 2))
 
 
 def _run_timed(source: str, budgets: playground.Budgets | None = None):
@@ -246,3 +258,100 @@ def test_budget_errors_leave_earlier_results_visible():
     assert result.error is not None and result.error.kind == "budget"
     assert {"a", "b"} <= set(result.tensors)
     assert result.graph is not None
+
+
+# -- autograd graph depth: PyTorch frees long chains recursively ---------------------
+
+DEEP = playground.Budgets(graph_depth=100)
+DEEP_CHAINS = {
+    "multiplication chain": "y = x * 1\nfor i in range(1000):\n    y = y * 1.0\n",
+    ".T chain": "y = x.reshape(1, 1)\nfor i in range(1000):\n    y = y.T\n",
+    "abs() chain": "y = x * 1\nfor i in range(1000):\n    y = abs(y)\n",
+    "augmented assignment": "y = x * 1\nfor i in range(1000):\n    y += 1\n",
+    "in-place on a view": "y = x * torch.ones(3)\nfor i in range(1000):\n    y[0] += 1\n",
+    "item assignment": "y = x * torch.ones(3)\nfor i in range(1000):\n    y[1] = y[0] * 2\n",
+    "iterating a tensor": (
+        "y = x.reshape(1)\nfor i in range(1000):\n    for v in y:\n        y = v.reshape(1)\n"
+    ),
+    "unpacking a tensor": (
+        "y = x.reshape(1)\nfor i in range(1000):\n    (v,) = y\n    y = v.reshape(1)\n"
+    ),
+    "vector @ matrix (3 nodes each)": (
+        "y = x * torch.ones(2)\nM = torch.ones(2, 2)\nfor i in range(40):\n    y = y @ M\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("body", DEEP_CHAINS.values(), ids=DEEP_CHAINS.keys())
+def test_graph_depth_budget_sees_every_way_to_grow_a_chain(body):
+    source = "x = torch.tensor(1., requires_grad=True)\n" + body
+    result = playground.run(source, DEEP)
+    assert result.error is not None and result.error.kind == "budget", result.error
+    assert "100 nodes deep" in result.error.message
+
+
+SHALLOW = {
+    "training loop": """\
+w = torch.randn(2, 3, requires_grad=True)
+b = torch.randn(2, requires_grad=True)
+for i in range(500):
+    preds = inputs @ w.t() + b
+    diff = preds - targets
+    loss = torch.sum(diff * diff) / diff.numel()
+    loss.backward()
+    with torch.no_grad():
+        w -= w.grad * 1e-5
+        b -= b.grad * 1e-5
+        w.grad.zero_()
+        b.grad.zero_()
+""",
+    "same tensor handed back": "y = x * 1\nfor i in range(1000):\n    y = y.float()\n",
+    "many views of one tensor": (
+        "y = x * torch.ones(3)\nfor i in range(1000):\n    s = y[0] + y[1]\n"
+    ),
+    "vector @ matrix, 30 times": (
+        "y = x * torch.ones(2)\nM = torch.ones(2, 2)\nfor i in range(30):\n    y = y @ M\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("body", SHALLOW.values(), ids=SHALLOW.keys())
+def test_graph_depth_budget_leaves_shallow_graphs_alone(body):
+    source = "x = torch.tensor(1., requires_grad=True)\n" + body
+    result = playground.run(source, DEEP)
+    assert result.ok, result.error
+
+
+def test_a_very_long_chain_is_refused_instead_of_crashing_the_process():
+    # In a child process: without the depth budget, freeing this graph after the
+    # run overflows the C stack (a segfault that would end the whole server).
+    source = (
+        "x = torch.tensor(1., requires_grad=True)\n"
+        "y = x\n"
+        "for i in range(60000):\n"
+        "    y = y * 1.0\n"
+        "y.backward()\n"
+    )
+    # A generous wall budget, so the chain really reaches its length however busy
+    # the machine is (unless the depth budget stops it first).
+    child = (
+        "import sys, playground\n"
+        "budgets = playground.Budgets(wall_seconds=100)\n"
+        "result = playground.run(sys.stdin.read(), budgets)\n"
+        "print(result.error.kind, result.error.message)\n"
+        "del result\n"
+        "print('survived')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", child],
+        input=source,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=200,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == [
+        "budget The autograd graph is more than 20,000 nodes deep.",
+        "survived",
+    ]
