@@ -29,6 +29,10 @@ OPTIMIZER_NAMES = {
 BATCHES = ["full batch", 1, 2, 4, 8, 16, 32, 64]
 
 
+def _next_data_seed() -> None:
+    st.session_state["gd_data_seed"] = (st.session_state.get("gd_data_seed", 0) + 1) % 10_001
+
+
 def _dataset_controls() -> Dataset | None:
     kind = st.sidebar.radio(
         "Dataset", ["Crops (tutorial)", "Line y = a·x + b", "Upload CSV"], key="gd_dataset"
@@ -42,9 +46,7 @@ def _dataset_controls() -> Dataset | None:
             a = st.number_input("true a", -10.0, 10.0, 2.0, 0.5, key="gd_a")
             b = st.number_input("true b", -10.0, 10.0, -1.0, 0.5, key="gd_b")
             seed = st.number_input("data seed", 0, 10_000, 0, key="gd_data_seed")
-            if st.button("New data", key="gd_regen"):
-                st.session_state["gd_data_seed"] = int(seed) + 1
-                st.rerun()
+            st.button("New data", key="gd_regen", on_click=_next_data_seed)
         return datasets.line(points, noise, a, b, int(seed))
     return _csv_controls()
 
@@ -159,15 +161,23 @@ def _detail(data: Dataset, config: TrainConfig, run: TrainRun, epoch: int) -> No
 
 
 def _lr_note(data: Dataset, config: TrainConfig, best: Optimum) -> None:
-    other = reference(data, TrainConfig(standardize=not config.standardize))
-    raw, std = (other, best) if config.standardize else (best, other)
-    st.info(
-        f"Largest stable learning rate for plain gradient descent here: "
-        f"{best.max_stable_lr:.3g}. Raw features allow only {raw.max_stable_lr:.2g}, "
-        f"standardized ones {std.max_stable_lr:.2g} — that is why the tutorial needed "
-        "lr = 1e-5 on raw crop data.",
-        icon="📏",
+    text = (
+        f"Largest stable learning rate for plain gradient descent here: {best.max_stable_lr:.3g}."
     )
+    try:
+        other = reference(data, TrainConfig(standardize=not config.standardize))
+    except ValueError:  # a constant column cannot be standardized; nothing to compare
+        other = None
+    if other is not None:
+        raw, std = (other, best) if config.standardize else (best, other)
+        text += (
+            f" Raw features allow only {raw.max_stable_lr:.2g}, standardized ones "
+            f"{std.max_stable_lr:.2g} — that is why the tutorial needed lr = 1e-5 on raw "
+            "crop data."
+        )
+    if not best.unique:
+        text += " Some columns are constant or duplicates: the best fit is not unique."
+    st.info(text, icon="📏")
     if config.lr < best.max_stable_lr / 1000:
         st.caption(
             f"lr = {config.lr:g} is over 1,000× below that limit: the loss will barely move. "
@@ -192,15 +202,20 @@ def page() -> None:
             return
         st.warning("Showing the last data set that loaded; fix the file or columns to switch.")
     st.session_state["gd_last_data"] = data
-    if too_high:
-        limit = reference(data, config).max_stable_lr
-        config = TrainConfig(**{**config.__dict__, "lr": limit * 1.6})
-        st.warning(f"Learning rate set to {config.lr:.3g}: 1.6 × the stable limit.")
     try:
+        if too_high:
+            limit = reference(data, config).max_stable_lr
+            config = TrainConfig(**{**config.__dict__, "lr": limit * 1.6})
+            st.warning(f"Learning rate set to {config.lr:.3g}: 1.6 × the stable limit.")
         run, best, run_id = _train(data, config)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(f"{exc} Turn off 'Standardize features' or choose other columns.")
         return
+    if config.update_outside_no_grad and config.optimizer != "manual":
+        st.caption(
+            "'Update outside torch.no_grad()' is a mistake of the tutorial's manual update; "
+            "optimizers already step under no_grad. Choose the tutorial's update to see it."
+        )
     info = payload(data, config, run, best)
     info.update(
         run_id=run_id,
