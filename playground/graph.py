@@ -24,6 +24,9 @@ SYMBOLS = {
     "UnsafeView": "reshape", "Select": "[i]", "Slice": "[a:b]", "Sum": "sum",
     "Mean": "mean", "LinalgVectorNorm": "norm", "Norm": "norm", "ToCopy": "to dtype",
 }  # fmt: skip
+# Past this many hidden nodes the walk stops counting, so a huge graph is described
+# in bounded time after its program ran.
+HIDDEN_COUNT_LIMIT = 50_000
 _STEM = re.compile(r"^(.*?)Backward\d*$")
 
 
@@ -100,6 +103,10 @@ class _Builder:
     def full(self) -> bool:
         return self.max_nodes is not None and len(self.nodes) >= self.max_nodes
 
+    def done(self) -> bool:
+        """Stop walking once the hidden part is past counting (bounded time)."""
+        return self.full() and self.hidden >= HIDDEN_COUNT_LIMIT
+
     def add(self, key: object, node_factory) -> str | None:
         """Add a node once per key; None when over the size limit."""
         if key in self.ids:
@@ -132,7 +139,9 @@ class _Builder:
 
     def finish(self, root: str | None, raw: bool) -> Graph:
         if self.hidden and self.nodes:
-            more = GraphNode(f"n{len(self.nodes)}", "more", f"… {self.hidden:,} more nodes")
+            counted = "at least " if self.hidden >= HIDDEN_COUNT_LIMIT else ""
+            label = f"… {counted}{self.hidden:,} more nodes"
+            more = GraphNode(f"n{len(self.nodes)}", "more", label)
             self.nodes.append(more)
             self.edges.append(GraphEdge(more.id, self.nodes[0].id))
         return Graph(tuple(self.nodes), tuple(self.edges), root, raw, self.hidden)
@@ -167,7 +176,7 @@ def _friendly_walk(b: _Builder, root: torch.Tensor) -> Graph:
     queue = deque([root.grad_fn])
     outputs = {root.grad_fn: root}
     root_id = None
-    while queue:
+    while queue and not b.done():
         fn = queue.popleft()
         record = b.tracer.lookup(fn) if b.tracer else None
         out = outputs.get(fn)
@@ -225,7 +234,7 @@ def _raw_walk(b: _Builder, root: torch.Tensor) -> Graph:
         return b.finish(root_id, raw=True)
     queue = deque([root.grad_fn])
     b.edge(b.add(("op", root.grad_fn), lambda nid: _raw_node(nid, root.grad_fn, b)), root_id)
-    while queue:
+    while queue and not b.done():
         fn = queue.popleft()
         fn_id = b.ids[("op", fn)]
         for child, _ in fn.next_functions:

@@ -359,3 +359,20 @@ def test_dot_of_the_raw_view():
     dot = dot_source(playground.run(TUTORIAL_FIRST).raw_graph)
     assert "AccumulateGrad → w" in dot
     assert "AccumulateGrad → b" in dot
+
+
+def test_huge_graphs_are_summarised_in_bounded_time():
+    x = torch.tensor(1.0, requires_grad=True)
+    level = [x * 1.0 for _ in range(40_000)]
+    while len(level) > 1:
+        pairs = range(0, len(level) - 1, 2)
+        level = [level[i] + level[i + 1] for i in pairs] + level[len(level) - len(level) % 2 :]
+    start = time.monotonic()
+    friendly = playground.build_graph(level[0], max_nodes=100)
+    raw = playground.build_graph(level[0], raw=True, max_nodes=100)
+    assert time.monotonic() - start < 5
+    for graph in (friendly, raw):
+        assert len(graph.nodes) == 101
+        assert graph.hidden >= 50_000
+        assert graph.nodes[-1].kind == "more"
+        assert "at least" in graph.nodes[-1].label
