@@ -160,10 +160,33 @@ def build_graph(
     intermediate values and constants; `raw` shows PyTorch's own view instead
     (AccumulateGrad nodes, saved tensors, no constants).
     """
+    return build_graph_with_ids(root, names, tracer, raw, max_nodes)[0]
+
+
+def build_graph_with_ids(
+    root: torch.Tensor,
+    names: dict[int, str] | None = None,
+    tracer: Tracer | None = None,
+    raw: bool = False,
+    max_nodes: int | None = None,
+) -> tuple[Graph, dict[object, str | None]]:
+    """`build_graph`, plus which graph node shows each autograd node.
+
+    An AccumulateGrad node is shown by its leaf tensor (friendly view). The map holds
+    autograd objects, so use it at once (e.g. for the backward steps) and drop it.
+    """
     builder = _Builder(names or {}, tracer, max_nodes)
-    if raw:
-        return _raw_walk(builder, root)
-    return _friendly_walk(builder, root)
+    graph = _raw_walk(builder, root) if raw else _friendly_walk(builder, root)
+    shown: dict[object, str | None] = {}
+    for key, node_id in builder.ids.items():
+        if key[0] == "op":
+            shown[key[1]] = node_id
+    if not raw:
+        for node in list(shown):
+            for child, _ in node.next_functions:
+                if child is not None and type(child).__name__ == "AccumulateGrad":
+                    shown[child] = builder.ids.get(("tensor", id(child.variable)))
+    return graph, shown
 
 
 def _leaf_kind(tensor: torch.Tensor) -> str:

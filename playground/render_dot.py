@@ -28,8 +28,23 @@ ROOT_STYLE = {
 }
 
 
-def render_dot(graph: Graph, title: str | None = None) -> graphviz.Digraph:
-    """A `graphviz.Digraph` of `graph`, laid out left to right (inputs first)."""
+ACTIVE_STYLE = {"style": "filled,bold", "fillcolor": "#ffb300", "penwidth": "3", "color": "#b35900"}
+DONE_STYLE = {"penwidth": "2.5", "color": "#b35900"}
+
+
+def render_dot(
+    graph: Graph,
+    title: str | None = None,
+    active: str | None = None,
+    done: frozenset[str] = frozenset(),
+    grads: dict[str, str] | None = None,
+) -> graphviz.Digraph:
+    """A `graphviz.Digraph` of `graph`, laid out left to right (inputs first).
+
+    For the backward step-through: `active` is the node being processed, `done` the
+    ones already processed, and `grads` replaces the `.grad` line of tensor nodes.
+    Only colours and that one line change between steps, so the layout stays put.
+    """
     dot = graphviz.Digraph(
         "autograd", graph_attr={"rankdir": "LR", "nodesep": "0.25", "ranksep": "0.35"}
     )
@@ -41,7 +56,12 @@ def render_dot(graph: Graph, title: str | None = None) -> graphviz.Digraph:
         attrs = dict(STYLES.get(node.kind, {}))
         if node.id == graph.root:
             attrs.update(ROOT_STYLE)
-        dot.node(node.id, label=node_label(node), **attrs)
+        if node.id in done:
+            attrs.update(DONE_STYLE)
+        if node.id == active:
+            attrs.update(ACTIVE_STYLE)
+        grad = None if grads is None else grads.get(node.id, "·")
+        dot.node(node.id, label=node_label(node, grad), **attrs)
     for edge in graph.edges:
         dot.edge(edge.src, edge.dst)
     return dot
@@ -52,8 +72,8 @@ def dot_source(graph: Graph) -> str:
     return render_dot(graph).source
 
 
-def node_label(node: GraphNode) -> str:
-    """Multi-line label text; lines are joined with DOT's `\\n`."""
+def node_label(node: GraphNode, grad: str | None = None) -> str:
+    """Multi-line label text; lines are joined with DOT's `\\n`. `grad` overrides .grad."""
     if node.kind == "op":
         return f"{node.label}\\n{node.op}"
     if node.kind == "autograd":
@@ -63,16 +83,16 @@ def node_label(node: GraphNode) -> str:
         return "\\n".join(lines)
     if node.tensor is None:
         return node.label
-    return "\\n".join(_tensor_lines(node.tensor, node.name))
+    return "\\n".join(_tensor_lines(node.tensor, node.name, grad))
 
 
-def _tensor_lines(info: TensorInfo, name: str | None) -> list[str]:
+def _tensor_lines(info: TensorInfo, name: str | None, grad: str | None = None) -> list[str]:
     lines = [name] if name else []
     lines += value_text(info.value, info.shape).split("\n")
     lines.append(f"{shape_text(info.shape)} · {info.dtype}")
     if info.requires_grad:
         lines.append("requires_grad")
-    lines.append(f"grad {_grad_text(info)}")
+    lines.append(f"grad {_grad_text(info) if grad is None else grad}")
     return lines
 
 
