@@ -53,6 +53,15 @@ class RunContext:
                 f"The program ran more than {self.budgets.torch_ops:,} tensor operations.",
                 hint="Use fewer loop iterations.",
             )
+        self.count_elements(result)
+        self.tick()
+
+    def count_elements(self, result: object) -> None:
+        """Count a new tensor's (or view's) elements against the total budget.
+
+        Views share memory, but each is copied when the run is described, so
+        every tensor object a program can name is counted.
+        """
         if isinstance(result, torch.Tensor | np.ndarray):
             self.elements += result.numel() if isinstance(result, torch.Tensor) else result.size
             if self.elements > self.budgets.total_elements:
@@ -61,7 +70,6 @@ class RunContext:
                     "tensor elements in total.",
                     hint="Use fewer loop iterations or smaller tensors.",
                 )
-        self.tick()
 
     def count_items(self, count: int) -> None:
         """Count the items of a new string or list against the same total budget.

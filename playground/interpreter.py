@@ -143,6 +143,7 @@ class Interpreter:
         for item in iterable:
             self.ctx.count_iteration()
             if isinstance(iterable, torch.Tensor):
+                self.ctx.count_elements(item)
                 self.ctx.tracer.record(item, (iterable,))
             self._assign(stmt.target, item)
             if self._loop_body(stmt.body):
@@ -195,6 +196,7 @@ class Interpreter:
             raise ProgramError(f"Expected {len(target.elts)} values to unpack, got {len(value)}.")
         for element, item in zip(target.elts, value, strict=True):
             if isinstance(value, torch.Tensor):
+                self.ctx.count_elements(item)
                 self.ctx.tracer.record(item, (value,))
             self._assign(element, item)
 
@@ -291,6 +293,7 @@ class Interpreter:
             if node.attr in METHODS:
                 return BoundMethod(obj, node.attr)
             value = get_attribute(obj, node.attr)
+            self.ctx.count_elements(value)  # `.T`, `.data`, `.grad`: new tensor objects
             self.ctx.tracer.record(value, (obj,))  # `.T` is an autograd op
             return value
         raise NotAllowed(f"Attribute `.{node.attr}` of {type_name(obj)} is not available.")

@@ -6,7 +6,7 @@ Safe to call from many threads: every piece of state lives in this call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import torch
 
@@ -17,7 +17,7 @@ from .errors import BudgetExceeded, ErrorInfo, PlaygroundError
 from .graph import Graph, build_graph
 from .interpreter import Interpreter
 from .source_check import parse_program
-from .tensor_info import TensorInfo, snapshot
+from .tensor_info import TensorInfo, grad_note, snapshot
 
 # Graphs larger than this are drawn nearest-the-output first, the rest summarised.
 DEFAULT_MAX_NODES = 5_000
@@ -76,11 +76,17 @@ def run(
 def _describe(
     ctx: RunContext, scope: dict, error: PlaygroundError | None, max_nodes: int | None
 ) -> RunResult:
-    tensors = {
-        name: snapshot(value, name)
-        for name, value in scope.items()
-        if isinstance(value, torch.Tensor)
-    }
+    tensors: dict[str, TensorInfo] = {}
+    first: dict[int, TensorInfo] = {}  # one copy per tensor, however many names it has
+    for name, value in scope.items():
+        if isinstance(value, torch.Tensor):
+            seen = first.get(id(value))
+            tensors[name] = (
+                snapshot(value, name)
+                if seen is None
+                else replace(seen, name=name, grad_note=grad_note(value, name))
+            )
+            first.setdefault(id(value), tensors[name])
     names = {id(v): k for k, v in scope.items() if isinstance(v, torch.Tensor)}
     root = ctx.backward_root if ctx.backward_root is not None else ctx.last_graph_tensor
     graph = raw = None
