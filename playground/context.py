@@ -35,6 +35,7 @@ class RunContext:
         self._output_chars = 0
         self.output_truncated = False
         self.backward_root: torch.Tensor | None = None
+        self.backward_events: list = []  # the last backward's engine steps
         self.last_graph_tensor: torch.Tensor | None = None
 
     def tick(self) -> None:

@@ -74,7 +74,9 @@ def _is_torch_tensor(func: ast.expr) -> bool:
     )
 
 
-def _number(node: ast.expr) -> float | None:
+def _number(node: ast.expr | None) -> float | None:
+    if node is None:
+        return None
     sign = 1.0
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
         sign = -1.0 if isinstance(node.op, ast.USub) else 1.0
@@ -82,6 +84,13 @@ def _number(node: ast.expr) -> float | None:
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
         return sign * float(node.value)
     return None
+
+
+def _literal_node(text: bytes) -> ast.expr | None:
+    try:
+        return ast.parse(text.decode("utf-8"), mode="eval").body
+    except (SyntaxError, ValueError, UnicodeDecodeError):
+        return None
 
 
 def literal_text(value: float) -> str:
@@ -96,7 +105,11 @@ def set_leaf_value(source: str, leaf: ScalarLeaf, value: float) -> str:
     # str.splitlines() treats as a line break (\x0c, \u2028, ...), so `leaf.line`
     # names the same line here as in the parsed tree.
     lines = _LINES.findall(source)
+    if not 0 < leaf.line <= len(lines):
+        return source  # the program changed since `leaf` was found: leave it alone
     raw = lines[leaf.line - 1].encode("utf-8")
+    if _number(_literal_node(raw[leaf.col : leaf.end_col])) != leaf.value:
+        return source
     new = raw[: leaf.col] + literal_text(value).encode() + raw[leaf.end_col :]
     lines[leaf.line - 1] = new.decode("utf-8")
     return "".join(lines)

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field, replace
 
 import torch
 
+from .backward_steps import BackwardStep, to_steps
 from .budgets import DEFAULT_BUDGETS, Budgets
 from .context import DEFAULT_SEED, RunContext
 from .datasets import crop_tensors
 from .errors import BudgetExceeded, ErrorInfo, PlaygroundError
-from .graph import Graph, build_graph
+from .graph import Graph, build_graph, build_graph_with_ids
 from .interpreter import Interpreter
 from .source_check import parse_program
 from .tensor_info import TensorInfo, grad_note, snapshot
@@ -34,6 +35,7 @@ class RunResult:
     graph: Graph | None
     raw_graph: Graph | None = None
     backward_called: bool = False
+    steps: tuple[BackwardStep, ...] = ()  # the last backward(), node by node
     seconds_budget: float = field(default=DEFAULT_BUDGETS.wall_seconds)
 
     def to_json(self) -> dict:
@@ -90,9 +92,12 @@ def _describe(
     names = {id(v): k for k, v in scope.items() if isinstance(v, torch.Tensor)}
     root = ctx.backward_root if ctx.backward_root is not None else ctx.last_graph_tensor
     graph = raw = None
+    steps: tuple[BackwardStep, ...] = ()
     if root is not None:
-        graph = build_graph(root, names, ctx.tracer, max_nodes=max_nodes)
+        graph, shown = build_graph_with_ids(root, names, ctx.tracer, max_nodes=max_nodes)
         raw = build_graph(root, names, ctx.tracer, raw=True, max_nodes=max_nodes)
+        if root is ctx.backward_root and not graph.hidden:
+            steps = to_steps(ctx.backward_events, shown)
     return RunResult(
         ok=error is None,
         error=None if error is None else error.info(),
@@ -101,5 +106,6 @@ def _describe(
         graph=graph,
         raw_graph=raw,
         backward_called=ctx.backward_root is not None,
+        steps=steps,
         seconds_budget=ctx.budgets.wall_seconds,
     )

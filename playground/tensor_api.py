@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from .backward_steps import all_nodes, recorded_backward
 from .context import RunContext
 from .errors import NotAllowed, ProgramError
 from .limits import broadcast_bound, check_numel
@@ -79,5 +80,21 @@ def call_method(
             ctx.budgets,
         )
     if name == "backward":
-        ctx.backward_root = tensor
+        return _backward(ctx, tensor, args, kwargs)
     return getattr(tensor, name)(*args, **kwargs)
+
+
+STEP_THROUGH_NODES = 400  # larger graphs run backward without recording its steps
+
+
+def _backward(ctx: RunContext, tensor: torch.Tensor, args: list, kwargs: dict) -> None:
+    """`tensor.backward()`, recording the engine's steps when the graph is small."""
+    if args:
+        kwargs = {"gradient": args[0], **kwargs}
+    ctx.backward_root = tensor
+    ctx.backward_events = []
+    nodes = all_nodes(tensor, STEP_THROUGH_NODES) if tensor.grad_fn is not None else None
+    if not nodes:
+        tensor.backward(**kwargs)
+        return
+    ctx.backward_events = recorded_backward(tensor, nodes, **kwargs)

@@ -25,9 +25,14 @@ def _load_preset() -> None:
     st.session_state[CODE] = preset_source(st.session_state["lab_preset"])
 
 
-def _set_leaf(leaf: ScalarLeaf) -> None:
+def _set_leaf(leaf: ScalarLeaf, drawn_for: str) -> None:
+    # Streamlit keeps a removed widget's callback: a request that still carries the old
+    # number boxes (sent before the browser heard the program changed) replays it.
+    # Only a box drawn beside the current program may edit it.
+    if st.session_state[CODE] != drawn_for:
+        return
     value = st.session_state[f"leaf_{leaf.name}"]
-    if value is not None:
+    if value is not None and value != leaf.value:
         st.session_state[CODE] = set_leaf_value(st.session_state[CODE], leaf, value)
 
 
@@ -83,7 +88,7 @@ def _leaf_inputs(code: str) -> None:
         key = f"leaf_{leaf.name}"
         st.session_state[key] = leaf.value
         columns[index % len(columns)].number_input(
-            leaf.name, key=key, step=0.5, format="%g", on_change=_set_leaf, args=(leaf,)
+            leaf.name, key=key, step=0.5, format="%g", on_change=_set_leaf, args=(leaf, code)
         )
 
 

@@ -303,12 +303,6 @@ def test_leaf_value_input_rewrites_the_code_and_the_graph(page: Page) -> None:
     expect(w_box).to_have_value("10")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: lab.py _set_leaf runs for number boxes of the previous program "
-    "(Streamlit keeps a removed widget's callback) and rewrites or crashes the new one; "
-    "remove this marker with the fix",
-)
 def test_new_program_is_not_rewritten_by_the_old_value_boxes(page: Page) -> None:
     """The w/x/b boxes belong to the program they were drawn for.
 
