@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import graphviz
 
 from .graph import Graph, GraphNode
@@ -38,12 +40,15 @@ def render_dot(
     active: str | None = None,
     done: frozenset[str] = frozenset(),
     grads: dict[str, str] | None = None,
+    revealed: frozenset[str] = frozenset(),
 ) -> graphviz.Digraph:
     """A `graphviz.Digraph` of `graph`, laid out left to right (inputs first).
 
     For the backward step-through: `active` is the node being processed, `done` the
-    ones already processed, and `grads` replaces the `.grad` line of tensor nodes.
-    Only colours and that one line change between steps, so the layout stays put.
+    ones already processed, `grads` the `.grad` line each tensor node will show at the
+    end and `revealed` the nodes whose line is visible yet. Hidden lines are still
+    there, written in the node's own fill colour, so every node keeps its size and
+    the layout does not move between steps.
     """
     dot = graphviz.Digraph(
         "autograd", graph_attr={"rankdir": "LR", "nodesep": "0.25", "ranksep": "0.35"}
@@ -60,11 +65,26 @@ def render_dot(
             attrs.update(DONE_STYLE)
         if node.id == active:
             attrs.update(ACTIVE_STYLE)
-        grad = None if grads is None else grads.get(node.id, "·")
-        dot.node(node.id, label=node_label(node, grad), **attrs)
+        if grads is not None and node.id in grads and node.tensor is not None:
+            colour = "#000000" if node.id in revealed else _fill(attrs)
+            label = _html_label(node, grads[node.id], colour)
+        else:
+            label = node_label(node)
+        dot.node(node.id, label=label, **attrs)
     for edge in graph.edges:
         dot.edge(edge.src, edge.dst)
     return dot
+
+
+def _fill(attrs: dict[str, str]) -> str:
+    return attrs.get("fillcolor", "#ffffff") if "filled" in attrs.get("style", "") else "#ffffff"
+
+
+def _html_label(node: GraphNode, grad: str, colour: str) -> str:
+    """The usual lines, the last one (`grad …`) in `colour`; HTML-like DOT label."""
+    lines = _tensor_lines(node.tensor, node.name)[:-1]
+    body = "<BR/>".join(html.escape(line) for line in lines)
+    return f'<{body}<BR/><FONT COLOR="{colour}">grad {html.escape(grad)}</FONT>>'
 
 
 def dot_source(graph: Graph) -> str:

@@ -65,13 +65,16 @@ def describe(graph: Graph, step: BackwardStep, root: str) -> list[str]:
             f"= **{_text(step.arrived)}**"
         )
     if step.op == "AccumulateGrad":
+        leaf = here.strip("`")
         lines.insert(
             0,
-            f"**{here}.grad += {_text(step.arrived)}** — a leaf: the engine "
-            f"stores ∂{root}/∂{here.strip('`')} in `.grad`.",
+            f"**`{leaf}.grad += {_text(step.arrived)}`** — a leaf: the engine "
+            f"stores ∂{root}/∂{leaf} in `.grad`.",
         )
         return lines
-    arrived = "1 (the start: ∂y/∂y)" if not step.contributions else _text(step.arrived)
+    arrived = _text(step.arrived)
+    if not step.contributions:
+        arrived += f" (the start: ∂{root}/∂{root})"
     lines.insert(0, f"**{here}** receives ∂{root}/∂out = **{arrived}**")
     for target, local, product in step.sent:
         to = names.get(target, "?")

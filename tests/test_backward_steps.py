@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import playground
 from playground.backward_steps import all_nodes, local_derivative, recorded_backward, to_steps
 from playground.graph import build_graph_with_ids
+from playground.presets import PRESETS
 from playground.step_view import describe, grads_after
 
 UNARY = [torch.tanh, torch.sigmoid, torch.sin, lambda t: t * t]
@@ -118,3 +121,19 @@ def test_local_derivative_is_defined_only_element_wise() -> None:
     assert local_derivative(np.array(2.0), np.array(6.0)) == 3.0
     assert local_derivative(np.zeros(2), np.ones(2)) is None
     assert local_derivative(np.ones(2), np.ones((2, 2))) is None
+
+
+# The training loop zeroes .grad after its last backward(), so its .grad is not what
+# that backward produced; every other preset leaves the gradients in place.
+ONE_BACKWARD = [p for p in PRESETS if "zero_" not in p.source]
+
+
+@pytest.mark.parametrize("preset", ONE_BACKWARD, ids=lambda p: p.title)
+def test_sandbox_steps_end_with_each_presets_gradients(preset) -> None:
+    result = playground.run(preset.source)
+    assert result.ok and result.steps
+    names = {n.id: n.name for n in result.graph.nodes}
+    stored = {names[s.node_id]: s.arrived for s in result.steps if s.op == "AccumulateGrad"}
+    assert stored, "no leaf was reached"
+    for name, grad in stored.items():
+        np.testing.assert_allclose(grad, result.tensors[name].grad, rtol=1e-6)

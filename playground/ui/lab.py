@@ -8,8 +8,9 @@ from playground.leaves import ScalarLeaf, find_scalar_leaves, set_leaf_value
 from playground.presets import PRESETS, preset_source, preset_titles
 from playground.render_dot import dot_source, render_dot
 from playground.render_svg import SvgUnavailable, dot_binary, svg_from_dot
-from playground.report import gradient_rows, inspector_rows
+from playground.report import gradient_rows, inspector_rows, root_name
 from playground.runner import RunResult, run
+from playground.ui.stepper import stepper
 from playground.ui.style import apply_style
 
 CODE = "lab_code"
@@ -93,7 +94,14 @@ def _leaf_inputs(code: str) -> None:
 
 
 def _graph_panel(shown: RunResult, stale: bool) -> None:
-    raw = st.toggle("Raw autograd view (AccumulateGrad, saved tensors)", key="lab_raw")
+    views = st.columns(2)
+    raw = views[0].toggle("Raw autograd view (AccumulateGrad, saved tensors)", key="lab_raw")
+    stepping = views[1].toggle(
+        "Step through backward()",
+        key="lab_stepping",
+        disabled=not shown.steps or raw,
+        help="Walk the nodes in the order PyTorch's engine processes them.",
+    )
     graph = shown.raw_graph if raw else shown.graph
     if graph is None:
         st.info(
@@ -109,7 +117,10 @@ def _graph_panel(shown: RunResult, stale: bool) -> None:
             f"Large graph: showing the {len(graph.nodes) - 1} nodes nearest the output; "
             f"{graph.hidden:,} more are summarised."
         )
-    st.graphviz_chart(render_dot(graph), width="stretch")
+    if stepping and shown.steps and not raw:
+        stepper(graph, shown.steps, root_name(shown))
+    else:
+        st.graphviz_chart(render_dot(graph), width="stretch")
     _downloads(dot_source(graph))
 
 

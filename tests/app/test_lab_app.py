@@ -93,3 +93,21 @@ def test_svg_button_explains_when_graphviz_missing(
     monkeypatch.setenv("PATH", "/nonexistent")
     at.run()
     assert any("Graphviz" in c.value for c in at.caption)
+
+
+def test_step_through_shows_accumulation_and_ends_at_backwards_gradients(at: AppTest) -> None:
+    at.selectbox(key="lab_preset").select("Shared subexpression: a*a + a").run()
+    at.toggle(key="lab_stepping").set_value(True).run()
+    assert any("Before backward()" in m.value for m in at.markdown)
+    seen = []
+    for _ in range(3):
+        at.button(key="lab_next").click().run()
+        seen += [m.value for m in at.markdown]
+    assert not at.exception
+    assert any("Paths meet" in line and "+=" in line for line in seen)
+    a = torch.tensor(3.0, requires_grad=True)
+    (a * a + a).backward()
+    assert f"a.grad += {a.grad.item():g}" in " ".join(seen)
+    assert at.success[0].value.startswith("Done")
+    at.button(key="lab_prev").click().run()
+    assert any("Step 2 of 3" in m.value for m in at.markdown)

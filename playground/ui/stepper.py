@@ -1,0 +1,76 @@
+"""Backward step-through: walk the engine's order with Prev / Next / Play."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.backward_steps import BackwardStep
+from playground.graph import Graph
+from playground.render_dot import render_dot
+from playground.step_view import describe, grads_after
+
+STEP = "lab_step"
+PLAYING = "lab_step_playing"
+SECONDS_PER_STEP = 1.2
+
+
+def _move(delta: int, count: int) -> None:
+    st.session_state[STEP] = min(max(st.session_state.get(STEP, -1) + delta, -1), count - 1)
+    st.session_state[PLAYING] = False
+
+
+def _toggle_play(count: int) -> None:
+    playing = not st.session_state.get(PLAYING, False)
+    if playing and st.session_state.get(STEP, -1) >= count - 1:
+        st.session_state[STEP] = -1
+    st.session_state[PLAYING] = playing
+
+
+def stepper(graph: Graph, steps: tuple[BackwardStep, ...], root: str) -> None:
+    """Controls, then the graph and the explanation of the current step."""
+    count = len(steps)
+    if st.session_state.get(STEP, -1) >= count:
+        st.session_state[STEP] = -1
+    prev, nxt, play, restart = st.columns(4)
+    prev.button("◀ Prev", key="lab_prev", on_click=_move, args=(-1, count), width="stretch")
+    nxt.button("Next ▶", key="lab_next", on_click=_move, args=(1, count), width="stretch")
+    label = "Pause" if st.session_state.get(PLAYING) else "Play"
+    play.button(label, key="lab_play", on_click=_toggle_play, args=(count,), width="stretch")
+    restart.button("Restart", key="lab_restart", on_click=_move, args=(-count, count),
+                   width="stretch")  # fmt: skip
+    interval = SECONDS_PER_STEP if st.session_state.get(PLAYING) else None
+    st.fragment(_view, run_every=interval)(graph, steps, root)
+
+
+def _view(graph: Graph, steps: tuple[BackwardStep, ...], root: str) -> None:
+    count = len(steps)
+    if st.session_state.get(PLAYING):
+        st.session_state[STEP] = st.session_state.get(STEP, -1) + 1
+        if st.session_state[STEP] >= count - 1:
+            st.session_state[STEP] = count - 1
+            st.session_state[PLAYING] = False
+            st.rerun()  # the whole page, so the fragment's timer stops
+    k = st.session_state.get(STEP, -1)
+    final = grads_after(graph, steps, count - 1)
+    now = grads_after(graph, steps, k) if k >= 0 else {}
+    step = steps[k] if k >= 0 else None
+    done = frozenset(s.node_id for s in steps[: max(k, 0)] if s.node_id)
+    dot = render_dot(
+        graph,
+        active=step.node_id if step else None,
+        done=done,
+        grads=final,
+        revealed=frozenset(now),
+    )
+    # The graph first: text of varying length below it cannot push it around.
+    st.graphviz_chart(dot, width="stretch")
+    if step is None:
+        st.markdown(f"**Before backward():** the forward pass built this graph. "
+                    f"Press Next to let PyTorch's engine walk it from `{root}` back to "
+                    f"the leaves ({count} steps).")  # fmt: skip
+        return
+    st.markdown(f"**Step {k + 1} of {count}**")
+    for line in describe(graph, step, root):
+        st.markdown(line)
+    if k == count - 1:
+        st.success("Done: every leaf's .grad now holds what backward() computed.")
