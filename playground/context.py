@@ -21,8 +21,18 @@ DEFAULT_SEED = 0
 class RunContext:
     """Counters and resources for one run; every budget check goes through here."""
 
-    def __init__(self, budgets: Budgets, seed: int = DEFAULT_SEED) -> None:
+    def __init__(
+        self,
+        budgets: Budgets,
+        seed: int = DEFAULT_SEED,
+        float64: bool = False,
+        overrides: dict[str, torch.Tensor] | None = None,
+    ) -> None:
         self.budgets = budgets
+        # For the gradient check: new float tensors in double precision, and some
+        # top-level leaves replaced by given values on their first assignment.
+        self.float64 = float64
+        self.overrides = dict(overrides or {})
         self.deadline = time.monotonic() + budgets.wall_seconds
         self.generator = torch.Generator().manual_seed(seed)
         self.tracer = Tracer(max_depth=budgets.graph_depth)
@@ -36,6 +46,7 @@ class RunContext:
         self.output_truncated = False
         self.backward_root: torch.Tensor | None = None
         self.backward_events: list = []  # the last backward's engine steps
+        self.backward_calls = 0
         self.last_graph_tensor: torch.Tensor | None = None
 
     def tick(self) -> None:

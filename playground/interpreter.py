@@ -216,6 +216,8 @@ class Interpreter:
 
     def _store(self, name: str, value: object) -> None:
         scope = self.globals if self.locals is None else self.locals
+        if self.locals is None and name in self.ctx.overrides and _is_leaf(value):
+            value = self.ctx.overrides.pop(name).detach().clone().requires_grad_(True)
         scope[name] = value
         if isinstance(value, torch.Tensor) and value.grad_fn is not None:
             self.ctx.tracer.name(value, name)
@@ -385,6 +387,8 @@ class Interpreter:
         if unknown:
             raise ProgramError(f"{fn.name}() does not accept `{sorted(unknown)[0]}=` here.")
         result = fn.fn(self.ctx, args, kwargs)
+        if self.ctx.float64 and fn.name in CREATORS:
+            result = _to_double(result)
         if fn.name.startswith("torch.") or isinstance(result, torch.Tensor):
             self._count(result, tuple(args), fn.name)
         return result
@@ -436,6 +440,33 @@ class Interpreter:
                     raise ProgramError(f"{name}() is missing the argument `{param}`.")
                 scope[param] = fn.defaults[position - first_default]
         return scope
+
+
+CREATORS = frozenset(
+    f"torch.{n}"
+    for n in (
+        "tensor",
+        "full",
+        "arange",
+        "linspace",
+        "randn",
+        "rand",
+        "zeros",
+        "ones",
+        "from_numpy",
+    )
+)
+
+
+def _is_leaf(value: object) -> bool:
+    return isinstance(value, torch.Tensor) and value.is_leaf and value.requires_grad
+
+
+def _to_double(value: object) -> object:
+    """float32 leaves in double precision, keeping requires_grad (gradient check)."""
+    if isinstance(value, torch.Tensor) and value.dtype == torch.float32 and value.is_leaf:
+        return value.detach().to(torch.float64).requires_grad_(value.requires_grad)
+    return value
 
 
 def _as_load(target: ast.expr) -> ast.expr:

@@ -108,6 +108,26 @@ print('ds/dx:', x.grad)  # 2x
         "backward() needs a scalar: sum a vector first.",
     ),
     Preset("Tutorial: training loop", TUTORIAL_TRAINING, "The six steps of training, 100 times."),
+    Preset(
+        "Gradient check: .detach() hides a path",
+        """\
+w = torch.tensor(2., requires_grad=True)
+y = w * w.detach()   # autograd sees only one of the two paths through w
+y.backward()
+print('autograd dy/dw:', w.grad)  # 2, but y = w² has slope 2w = 4
+""",
+        "Press 'Check gradients': finite differences see both paths and flag the mismatch.",
+    ),
+    Preset(
+        "Kink: relu at 0",
+        """\
+x = torch.tensor([-1., 0., 2.], requires_grad=True)
+y = torch.relu(x).sum()
+y.backward()
+print('dy/dx:', x.grad)  # at 0 relu has no derivative; PyTorch uses 0
+""",
+        "Where a function has a corner, the gradient check explains instead of failing.",
+    ),
 )
 
 

@@ -36,6 +36,8 @@ class RunResult:
     raw_graph: Graph | None = None
     backward_called: bool = False
     steps: tuple[BackwardStep, ...] = ()  # the last backward(), node by node
+    backward_calls: int = 0
+    output_value: float | None = None  # the value backward() was last called on
     seconds_budget: float = field(default=DEFAULT_BUDGETS.wall_seconds)
 
     def to_json(self) -> dict:
@@ -54,13 +56,19 @@ def run(
     budgets: Budgets = DEFAULT_BUDGETS,
     seed: int = DEFAULT_SEED,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    *,
+    float64: bool = False,
+    overrides: dict[str, torch.Tensor] | None = None,
 ) -> RunResult:
     """Run `source` in the sandbox and describe everything it left behind.
 
     Never raises for anything the program does; the error is in the result.
+    `float64` and `overrides` serve the gradient check (see `gradcheck`).
     """
-    ctx = RunContext(budgets, seed)
+    ctx = RunContext(budgets, seed, float64=float64, overrides=overrides)
     scope: dict[str, object] = dict(crop_tensors())
+    if float64:
+        scope = {k: v.double() for k, v in scope.items()}
     error: PlaygroundError | None = None
     try:
         Interpreter(ctx, scope).run(parse_program(source, budgets))
@@ -73,6 +81,12 @@ def run(
     except Exception as exc:  # a bug of ours must still not crash the page
         error = PlaygroundError(f"Internal error ({type(exc).__name__}): {exc}")
     return _describe(ctx, scope, error, max_nodes)
+
+
+def _scalar(tensor: torch.Tensor | None) -> float | None:
+    if tensor is None or tensor.numel() != 1:
+        return None
+    return float(tensor.detach().reshape(()))
 
 
 def _describe(
@@ -107,5 +121,7 @@ def _describe(
         raw_graph=raw,
         backward_called=ctx.backward_root is not None,
         steps=steps,
+        backward_calls=ctx.backward_calls,
+        output_value=_scalar(ctx.backward_root),
         seconds_budget=ctx.budgets.wall_seconds,
     )

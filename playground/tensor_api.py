@@ -92,6 +92,7 @@ def _backward(ctx: RunContext, tensor: torch.Tensor, args: list, kwargs: dict) -
     if args:
         kwargs = {"gradient": args[0], **kwargs}
     ctx.backward_root = tensor
+    ctx.backward_calls += 1
     ctx.backward_events = []
     nodes = all_nodes(tensor, STEP_THROUGH_NODES) if tensor.grad_fn is not None else None
     if not nodes:

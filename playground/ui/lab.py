@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.gradcheck import check_gradients
 from playground.leaves import ScalarLeaf, find_scalar_leaves, set_leaf_value
 from playground.presets import PRESETS, preset_source, preset_titles
 from playground.render_dot import dot_source, render_dot
@@ -166,6 +167,33 @@ def _svg_or_note(dot: str) -> bytes:
         ).encode()
 
 
+def _gradient_check(code: str) -> None:
+    if not st.button("Check gradients", key="lab_gradcheck",
+                     help="Compare autograd with finite differences in float64."):  # fmt: skip
+        return
+    with st.spinner("Running the program again with each leaf nudged…"):
+        report = check_gradients(code)
+    if not report.checks:
+        st.warning(report.message)
+        return
+    (st.success if report.ok else st.error)(
+        f"{report.message} (step h = {report.step:g} × |value|)"
+    )
+    rows = [
+        {
+            "leaf": c.leaf + (str(list(c.index)) if c.index else ""),
+            "autograd": f"{c.autograd:.8g}",
+            "finite difference": f"{c.numeric:.8g}",
+            "relative error": f"{c.relative_error:.1e}",
+            "verdict": {"pass": "✔ pass", "fail": "✘ FAIL", "kink": "kink (no derivative)"}[
+                c.verdict
+            ],
+        }
+        for c in report.checks
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch", key="lab_gradcheck_table")
+
+
 def _results_panel(shown: RunResult, result: RunResult) -> None:
     grads, output = st.columns([3, 2])
     with grads:
@@ -175,6 +203,8 @@ def _results_panel(shown: RunResult, result: RunResult) -> None:
             st.caption("backward() has not been called, so every .grad is None.")
         if rows:
             st.table(rows)
+        if result.ok:
+            _gradient_check(st.session_state[CODE])
     with output:
         st.subheader("Printed output")
         st.code(result.output or "(nothing printed)", language=None)

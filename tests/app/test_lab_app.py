@@ -111,3 +111,12 @@ def test_step_through_shows_accumulation_and_ends_at_backwards_gradients(at: App
     assert at.success[0].value.startswith("Done")
     at.button(key="lab_prev").click().run()
     assert any("Step 2 of 3" in m.value for m in at.markdown)
+
+
+def test_gradient_check_passes_on_the_tutorial_and_flags_a_hidden_path(at: AppTest) -> None:
+    at.button(key="lab_gradcheck").click().run()
+    assert at.success[0].value.startswith("All 2 differentiable elements agree")
+    at.selectbox(key="lab_preset").select("Gradient check: .detach() hides a path").run()
+    at.button(key="lab_gradcheck").click().run()
+    assert not at.exception
+    assert "disagree with finite differences" in at.error[0].value

@@ -392,3 +392,35 @@ def test_sandbox_refuses_escapes(page: Page) -> None:
         expect_error(page, *parts)
         wait_for_graph(page, FIRST_GRAPH)
         assert_no_traceback(page)
+
+
+def test_stepping_through_backward_shows_the_accumulation(page: Page) -> None:
+    open_lab(page)
+    page.get_by_role("combobox", name="Start from an example").click()
+    page.get_by_role("option", name=SHARED_PRESET).click()
+    wait_for_graph(page, ["grad 7"])
+    page.get_by_text("Step through backward()").click()
+    expect(page.get_by_text("Before backward()")).to_be_visible()
+    leaf_grad = page.locator("svg .node text", has_text="grad 7")
+    expect(leaf_grad).to_have_count(1)
+    assert leaf_grad.get_attribute("fill") != "#000000", "the answer shows before the walk"
+    for step in (1, 2, 3):
+        page.get_by_role("button", name="Next ▶").click()
+        expect(page.get_by_text(f"Step {step} of 3")).to_be_visible()
+    expect(page.get_by_text("Paths meet")).to_be_visible()
+    expect(page.get_by_text("a.grad += 7")).to_be_visible()
+    expect(page.get_by_text("Done: every leaf's .grad")).to_be_visible()
+    expect(page.locator("svg .node text", has_text="grad 7")).to_have_attribute("fill", "#000000")
+    assert_no_traceback(page)
+
+
+def test_gradient_check_passes_then_flags_the_detach_preset(page: Page) -> None:
+    open_lab(page)
+    page.get_by_role("button", name="Check gradients").click()
+    expect(page.get_by_text("All 2 differentiable elements agree")).to_be_visible()
+    page.get_by_role("combobox", name="Start from an example").click()
+    page.get_by_role("option", name="Gradient check: .detach() hides a path").click()
+    wait_for_graph(page, ["w"])
+    page.get_by_role("button", name="Check gradients").click()
+    expect(page.get_by_text("1 of 1 elements disagree with finite differences")).to_be_visible()
+    assert_no_traceback(page)
