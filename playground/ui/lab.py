@@ -6,21 +6,25 @@ import streamlit as st
 
 from playground.gradcheck import check_gradients
 from playground.leaves import ScalarLeaf, find_scalar_leaves, set_leaf_value
-from playground.presets import PRESETS, preset_source, preset_titles
+from playground.presets import preset_source, preset_titles
 from playground.render_dot import dot_source, render_dot
 from playground.render_svg import SvgUnavailable, dot_binary, svg_from_dot
 from playground.report import gradient_rows, inspector_rows, root_name
 from playground.runner import RunResult, run
+from playground.ui.lesson import (
+    LAB,
+    classroom_style,
+    hidden,
+    publish,
+    restore,
+    share_box,
+    show_warning,
+)
 from playground.ui.stepper import stepper
 from playground.ui.style import apply_style
 
 CODE = "lab_code"
 UI_MAX_NODES = 120  # above this the browser's layout can stall; see docs/NOTES
-
-
-def _init_state() -> None:
-    st.session_state.setdefault(CODE, PRESETS[0].source)
-    st.session_state.setdefault("lab_preset", PRESETS[0].title)
 
 
 def _load_preset() -> None:
@@ -64,6 +68,9 @@ def _show_error(result: RunResult, code: str) -> None:
 
 
 def _code_panel() -> str:
+    if hidden("code"):
+        st.code(st.session_state[CODE], language="python", line_numbers=True)
+        return st.session_state[CODE]
     st.selectbox("Start from an example", preset_titles(), key="lab_preset", on_change=_load_preset)
     st.text_area("Your PyTorch code", key=CODE, height=330, help="Ctrl+Enter or Run to run it.")
     st.button("Run ▶", type="primary", key="lab_run")
@@ -82,7 +89,7 @@ def _code_panel() -> str:
 
 def _leaf_inputs(code: str) -> None:
     leaves = find_scalar_leaves(code)
-    if not leaves:
+    if not leaves or hidden("values"):
         return
     st.caption("Change a value — the code and graph follow:")
     columns = st.columns(min(len(leaves), 4))
@@ -95,14 +102,16 @@ def _leaf_inputs(code: str) -> None:
 
 
 def _graph_panel(shown: RunResult, stale: bool) -> None:
-    views = st.columns(2)
-    raw = views[0].toggle("Raw autograd view (AccumulateGrad, saved tensors)", key="lab_raw")
-    stepping = views[1].toggle(
-        "Step through backward()",
-        key="lab_stepping",
-        disabled=not shown.steps or raw,
-        help="Walk the nodes in the order PyTorch's engine processes them.",
-    )
+    if not hidden("views"):
+        views = st.columns(2)
+        views[0].toggle("Raw autograd view (AccumulateGrad, saved tensors)", key="lab_raw")
+        views[1].toggle(
+            "Step through backward()",
+            key="lab_stepping",
+            disabled=not shown.steps or st.session_state["lab_raw"],
+            help="Walk the nodes in the order PyTorch's engine processes them.",
+        )
+    raw, stepping = st.session_state["lab_raw"], st.session_state["lab_stepping"]
     graph = shown.raw_graph if raw else shown.graph
     if graph is None:
         st.info(
@@ -126,6 +135,8 @@ def _graph_panel(shown: RunResult, stale: bool) -> None:
 
 
 def _downloads(dot: str) -> None:
+    if hidden("downloads"):
+        return
     left, right = st.columns(2)
     left.download_button(
         "Download DOT",
@@ -203,7 +214,7 @@ def _results_panel(shown: RunResult, result: RunResult) -> None:
             st.caption("backward() has not been called, so every .grad is None.")
         if rows:
             st.table(rows)
-        if result.ok:
+        if result.ok and not hidden("gradcheck"):
             _gradient_check(st.session_state[CODE])
     with output:
         st.subheader("Printed output")
@@ -215,8 +226,10 @@ def _results_panel(shown: RunResult, result: RunResult) -> None:
 def page() -> None:
     """Lay out the lab: code on the left, graph on the right, tables below."""
     apply_style()
-    _init_state()
+    restore(LAB)
+    classroom_style()
     st.title("Expression lab")
+    show_warning()
     st.caption("Type PyTorch code and see the autograd graph PyTorch really built.")
     left, right = st.columns([5, 7], gap="large")
     with left:
@@ -235,6 +248,7 @@ def page() -> None:
         _leaf_inputs(code)
     if shown is not None:
         _results_panel(shown, result)
+    share_box("lab", publish(LAB))
 
 
 page()

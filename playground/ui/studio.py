@@ -16,17 +16,27 @@ from playground.least_squares import Optimum
 from playground.render_dot import render_dot
 from playground.studio_data import model_inputs, payload, reference
 from playground.tensor_info import format_number
+from playground.ui.lesson import (
+    BATCHES,
+    DATASETS,
+    LEARNING_RATES,
+    STUDIO,
+    classroom_style,
+    hidden,
+    publish,
+    restore,
+    share_box,
+    show_warning,
+)
 from playground.ui.player import ensure_plotly_js, player
 from playground.ui.style import apply_style
 
-LEARNING_RATES = [round(m * 10.0**e, 12) for e in range(-7, 1) for m in (1, 2, 5)] + [1.0]
 OPTIMIZER_NAMES = {
     "manual": "Tutorial: w -= lr * w.grad",
     "sgd": "torch.optim.SGD",
     "momentum": "SGD with momentum 0.9",
     "adam": "torch.optim.Adam",
 }
-BATCHES = ["full batch", 1, 2, 4, 8, 16, 32, 64]
 
 
 def _next_data_seed() -> None:
@@ -34,20 +44,25 @@ def _next_data_seed() -> None:
 
 
 def _dataset_controls() -> Dataset | None:
-    kind = st.sidebar.radio(
-        "Dataset", ["Crops (tutorial)", "Line y = a·x + b", "Upload CSV"], key="gd_dataset"
-    )
+    state = st.session_state
+    if not hidden("data"):
+        st.sidebar.radio("Dataset", DATASETS, key="gd_dataset")
+    kind = state["gd_dataset"]
     if kind.startswith("Crops"):
         return datasets.crops()
     if kind.startswith("Line"):
-        with st.sidebar.expander("Line settings", expanded=True):
-            points = st.slider("points", 2, 500, 40, key="gd_points")
-            noise = st.slider("noise", 0.0, 5.0, 1.0, 0.1, key="gd_noise")
-            a = st.number_input("true a", -10.0, 10.0, 2.0, 0.5, key="gd_a")
-            b = st.number_input("true b", -10.0, 10.0, -1.0, 0.5, key="gd_b")
-            seed = st.number_input("data seed", 0, 10_000, 0, key="gd_data_seed")
-            st.button("New data", key="gd_regen", on_click=_next_data_seed)
-        return datasets.line(points, noise, a, b, int(seed))
+        if not hidden("data"):
+            with st.sidebar.expander("Line settings", expanded=True):
+                st.slider("points", 2, 500, key="gd_points")
+                st.slider("noise", 0.0, 5.0, step=0.1, key="gd_noise")
+                st.number_input("true a", -10.0, 10.0, step=0.5, key="gd_a")
+                st.number_input("true b", -10.0, 10.0, step=0.5, key="gd_b")
+                st.number_input("data seed", 0, 10_000, key="gd_data_seed")
+                st.button("New data", key="gd_regen", on_click=_next_data_seed)
+        return datasets.line(
+            state["gd_points"], state["gd_noise"], state["gd_a"], state["gd_b"],
+            int(state["gd_data_seed"]),
+        )  # fmt: skip
     return _csv_controls()
 
 
@@ -72,21 +87,26 @@ def _csv_controls() -> Dataset | None:
 
 
 def _training_controls() -> tuple[TrainConfig, bool]:
-    side = st.sidebar
-    lr = side.select_slider(
-        "Learning rate", LEARNING_RATES, value=1e-5, key="gd_lr", format_func=lambda v: f"{v:g}"
-    )
-    epochs = side.number_input("Epochs", 1, 5000, 100, 10, key="gd_epochs")
-    optimizer = side.selectbox(
-        "Optimizer", list(OPTIMIZER_NAMES), format_func=OPTIMIZER_NAMES.get, key="gd_opt"
-    )
-    batch = side.selectbox("Batch size", BATCHES, key="gd_batch")
-    standardize = side.toggle("Standardize features", key="gd_std")
-    seed = side.number_input("Random seed", 0, 1_000_000, 0, key="gd_seed")
-    with side.expander("Teaching mistakes"):
-        forget = st.checkbox("Forget grad.zero_()", key="gd_forget")
-        outside = st.checkbox("Update outside torch.no_grad()", key="gd_outside")
-        too_high = st.checkbox("Learning rate too high", key="gd_high")
+    side, state = st.sidebar, st.session_state
+    if not hidden("settings"):
+        side.select_slider(
+            "Learning rate", LEARNING_RATES, key="gd_lr", format_func=lambda v: f"{v:g}"
+        )
+        side.number_input("Epochs", 1, 5000, step=10, key="gd_epochs")
+        side.selectbox(
+            "Optimizer", list(OPTIMIZER_NAMES), format_func=OPTIMIZER_NAMES.get, key="gd_opt"
+        )
+        side.selectbox("Batch size", BATCHES, key="gd_batch")
+        side.toggle("Standardize features", key="gd_std")
+        side.number_input("Random seed", 0, 1_000_000, key="gd_seed")
+    if not hidden("mistakes"):
+        with side.expander("Teaching mistakes"):
+            st.checkbox("Forget grad.zero_()", key="gd_forget")
+            st.checkbox("Update outside torch.no_grad()", key="gd_outside")
+            st.checkbox("Learning rate too high", key="gd_high")
+    lr, epochs, optimizer = state["gd_lr"], state["gd_epochs"], state["gd_opt"]
+    batch, standardize, seed = state["gd_batch"], state["gd_std"], state["gd_seed"]
+    forget, outside, too_high = state["gd_forget"], state["gd_outside"], state["gd_high"]
     config = TrainConfig(
         lr=float(lr), epochs=int(epochs), optimizer=optimizer,
         batch_size=None if batch == "full batch" else int(batch), standardize=standardize,
@@ -188,7 +208,10 @@ def _lr_note(data: Dataset, config: TrainConfig, best: Optimum) -> None:
 def page() -> None:
     """Sidebar settings, the player, then the epoch in detail and the script."""
     apply_style()
+    restore(STUDIO)
+    classroom_style()
     st.title("Gradient descent")
+    show_warning()
     st.caption("The tutorial's training loop on real PyTorch, replayed epoch by epoch.")
     if not ensure_plotly_js():
         st.error("The charts' script could not be prepared on this server.")
@@ -229,17 +252,21 @@ def page() -> None:
         _detail(data, config, run, epoch - 1)
     else:
         st.caption("Press Step to walk one epoch: its gradients and update appear here in numbers.")
-    if config.forget_zero_grad:
+    if config.forget_zero_grad and info["one_d"]:
         st.line_chart(run.grad_norm, x_label="epoch", y_label="gradient norm")
+    if config.forget_zero_grad:
         st.caption(
-            "Without zero_(), each backward() adds to the old gradients: the norm keeps growing."
+            "Without zero_(), each backward() adds to the old gradients: watch the gradient "
+            "norm keep growing in the player."
         )
-    script = training_script(data, config)
-    st.download_button(
-        "Download PyTorch script", script, file_name="train.py", key="gd_dl", on_click="ignore"
-    )
-    with st.expander("The exact PyTorch script for these settings"):
-        st.code(script, language="python")
+    if not hidden("script"):
+        script = training_script(data, config)
+        st.download_button(
+            "Download PyTorch script", script, file_name="train.py", key="gd_dl", on_click="ignore"
+        )
+        with st.expander("The exact PyTorch script for these settings"):
+            st.code(script, language="python")
+    share_box("studio", publish(STUDIO))
 
 
 page()

@@ -158,8 +158,8 @@ def test_forget_zero_grad_shows_the_growing_gradient_norm(at: AppTest) -> None:
     assert not at.exception
     run, _, _ = _run(at)
     assert run.grad_norm[-1] > run.grad_norm[0]
-    assert any("the norm keeps growing" in c.value for c in at.caption)
-    assert "mistake: the gradients are never zeroed" in at.code[0].value
+    assert any("keep growing" in c.value for c in at.caption)
+    assert any("mistake: the gradients are never zeroed" in c.value for c in at.code)
 
 
 def test_line_dataset_trains_and_follows_its_settings(at: AppTest) -> None:

@@ -1,0 +1,64 @@
+"""AppTest: a lesson link restores a page's state; a bad one opens defaults and warns."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from playground.presets import TUTORIAL_FIRST
+from playground.share_link import encode
+from playground.ui.lesson import COMMON, LAB, STUDIO
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+def _app(page: str, token: str | None) -> AppTest:
+    os.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    if token is not None:
+        at.query_params["lesson"] = token
+    return at.run()
+
+
+def test_lab_link_restores_code_and_views() -> None:
+    code = "a = torch.tensor(3., requires_grad=True)\ny = a * a + a\ny.backward()\n"
+    token = encode((*LAB, *COMMON), {"lab_code": code, "lab_raw": True})
+    at = _app("app.py", token)
+    assert not at.exception
+    assert at.text_area(key="lab_code").value == code
+    assert at.toggle(key="lab_raw").value is True
+    assert "AccumulateGrad" in at.get("graphviz_chart")[0].proto.spec
+    assert not at.warning
+
+
+def test_page_state_is_written_back_to_the_url() -> None:
+    at = _app("app.py", None)
+    at.number_input(key="leaf_w").set_value(10.0).run()
+    token = at.query_params["lesson"]
+    token = token[0] if isinstance(token, list) else token
+    again = _app("app.py", token)
+    assert "w = torch.tensor(10., requires_grad=True)" in again.text_area(key="lab_code").value
+
+
+def test_tampered_lab_link_opens_defaults_with_a_warning() -> None:
+    token = encode((*LAB, *COMMON), {"lab_code": "y = 1"})
+    at = _app("app.py", token[:-5] + "00000")
+    assert not at.exception
+    assert any("could not be opened" in w.value for w in at.warning)
+    assert at.text_area(key="lab_code").value == TUTORIAL_FIRST
+
+
+def test_studio_link_restores_settings_and_classroom_mode() -> None:
+    state = {"gd_lr": 0.0001, "gd_epochs": 50, "gd_opt": "adam", "gd_std": True,
+             "classroom": True, "hidden": "settings,mistakes"}  # fmt: skip
+    at = _app("playground/ui/studio.py", encode((*STUDIO, *COMMON), state))
+    assert not at.exception
+    run = at.session_state["gd_run"][0]
+    assert len(run.losses) == 50
+    # Hidden in classroom mode: the settings are not drawn, but they still apply.
+    assert not [s for s in at.sidebar.select_slider if s.key == "gd_lr"]
+    assert at.session_state["gd_opt"] == "adam"
