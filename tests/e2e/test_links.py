@@ -1,0 +1,86 @@
+"""Browser tests: a lesson link opens the same lesson in a fresh browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+
+
+def _lesson_url(page: Page) -> str:
+    page.wait_for_url(re.compile(r"lesson=1\."))
+    return page.url
+
+
+def test_a_shared_lab_link_restores_the_lesson_in_a_fresh_context(
+    page: Page, browser, server_url: str
+) -> None:
+    page.goto(server_url)
+    page.wait_for_selector("svg .node")
+    box = page.get_by_role("spinbutton", name="w", exact=True)
+    box.fill("10")
+    box.press("Enter")
+    expect(page.get_by_role("textbox", name="Your PyTorch code")).to_have_value(
+        re.compile(r"torch\.tensor\(10\., requires_grad=True\)")
+    )
+    page.get_by_text("Raw autograd view").click()
+    expect(page.locator("svg .node text", has_text="AccumulateGrad").first).to_be_visible()
+    page.wait_for_timeout(500)
+    url = _lesson_url(page)
+
+    fresh = browser.new_context(viewport={"width": 1500, "height": 1100})
+    try:
+        other = fresh.new_page()
+        other.goto(url)
+        code = other.get_by_role("textbox", name="Your PyTorch code")
+        expect(code).to_have_value(re.compile(r"torch\.tensor\(10\., requires_grad=True\)"))
+        expect(other.locator("svg .node text", has_text="AccumulateGrad").first).to_be_visible()
+        expect(other.get_by_text("could not be opened")).to_have_count(0)
+    finally:
+        fresh.close()
+
+
+def test_a_tampered_link_opens_the_defaults_with_a_warning(page: Page, server_url: str) -> None:
+    page.goto(f"{server_url}/?lesson=1.eNqrVkpWslKqVLBVKNcyismjOk.deadbeef")
+    expect(page.get_by_text("This lesson link could not be opened")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Your PyTorch code")).to_have_value(
+        re.compile(r"w = torch\.tensor\(4\., requires_grad=True\)")
+    )
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+
+
+def test_a_studio_link_in_classroom_mode_hides_the_settings(
+    page: Page, browser, server_url: str
+) -> None:
+    page.goto(f"{server_url}/gradient-descent")
+    page.wait_for_selector(".agp-loss .main-svg")
+    page.get_by_label("Epochs").fill("40")
+    page.get_by_label("Epochs").press("Enter")
+    expect(page.locator(".agp-epoch")).to_have_text("Epoch 0 / 39")
+    page.get_by_text("Share this lesson").click()
+    page.get_by_text("Classroom mode (larger text)").click()
+    page.wait_for_timeout(500)
+    url = _lesson_url(page)
+
+    fresh = browser.new_context(viewport={"width": 1500, "height": 1100})
+    try:
+        other = fresh.new_page()
+        other.goto(url)
+        expect(other.locator(".agp-epoch")).to_have_text("Epoch 0 / 39")
+    finally:
+        fresh.close()
+
+
+def test_classroom_link_hides_chosen_controls(page: Page, server_url: str) -> None:
+    from playground.share_link import encode
+    from playground.ui.lesson import COMMON, STUDIO
+
+    state = {"gd_epochs": 30, "classroom": True, "hidden": "settings,mistakes"}
+    page.goto(f"{server_url}/gradient-descent?lesson={encode((*STUDIO, *COMMON), state)}")
+    expect(page.locator(".agp-epoch")).to_have_text("Epoch 0 / 29")
+    expect(page.get_by_text("Learning rate", exact=True)).to_have_count(0)
+    expect(page.get_by_text("Teaching mistakes", exact=True)).to_have_count(0)
+    expect(page.get_by_text("Dataset", exact=True)).to_be_visible()
