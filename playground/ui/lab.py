@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.gradcheck import check_gradients
+from playground.lab_export import lab_script
 from playground.leaves import ScalarLeaf, find_scalar_leaves, set_leaf_value
 from playground.presets import preset_source, preset_titles
 from playground.render_dot import dot_source, render_dot
@@ -138,6 +139,11 @@ def _downloads(dot: str) -> None:
     if hidden("downloads"):
         return
     left, right = st.columns(2)
+    script = lab_script(st.session_state[CODE])
+    with st.expander("Copy as PyTorch: this program for plain Python"):
+        st.code(script, language="python")
+        st.download_button("Download script", script, file_name="autograd_lab.py",
+                           mime="text/x-python", on_click="ignore", key="lab_script")  # fmt: skip
     left.download_button(
         "Download DOT",
         dot,
