@@ -9,5 +9,6 @@ pages = [
     st.Page(
         "playground/ui/studio.py", title="Gradient descent", icon="📉", url_path="gradient-descent"
     ),
+    st.Page("playground/ui/tour.py", title="Tour of the tutorial", icon="🧭", url_path="tour"),
 ]
 st.navigation(pages).run()

@@ -1,0 +1,36 @@
+"""Small live widgets shared by pages: a runnable program with its graph."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.render_dot import render_dot
+from playground.report import gradient_rows
+from playground.runner import RunResult, run
+
+
+def show_error(result: RunResult) -> None:
+    """The error with its line and hint, never a traceback."""
+    error = result.error
+    where = f"Line {error.line}: " if error.line else ""
+    st.error(f"{where}{error.message}", icon="⚠️")
+    if error.hint:
+        st.info(error.hint, icon="💡")
+
+
+def program(source: str, key: str, height: int = 160, gradients: bool = True) -> RunResult:
+    """An editable program, run in the sandbox, with its graph, output and gradients."""
+    st.session_state.setdefault(key, source)
+    code_col, graph_col = st.columns([2, 3])
+    with code_col:
+        code = st.text_area("Code (edit me)", key=key, height=height)
+        result = run(code, max_nodes=60)
+        st.code(result.output or "(nothing printed)", language=None)
+        if not result.ok:
+            show_error(result)
+    with graph_col:
+        if result.graph is not None:
+            st.graphviz_chart(render_dot(result.graph), width="stretch")
+        if gradients and result.ok and result.backward_called:
+            st.table(gradient_rows(result))
+    return result

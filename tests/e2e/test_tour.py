@@ -1,0 +1,27 @@
+"""Browser test: a learner who only clicks Next sees every stop work."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from playground.ui.tour import STOPS
+
+pytestmark = pytest.mark.e2e
+WITH_GRAPH = {"Autograd and requires_grad", "Paths add up", "Linear regression", "Loss"}
+
+
+def test_next_walks_the_whole_tour(page: Page, server_url: str) -> None:
+    page.goto(f"{server_url}/tour")
+    for index, stop in enumerate(STOPS):
+        expect(page.get_by_text(f"Stop {index + 1} of {len(STOPS)}: {stop.title}")).to_be_visible()
+        if index < len(STOPS) - 1:
+            expect(page.get_by_label("Code (edit me)")).to_have_count(1)  # rerun finished
+            if stop.title in WITH_GRAPH:
+                expect(page.locator("svg .node").first).to_be_visible()
+            page.get_by_role("button", name="Next ▶").click()
+    expect(page.locator(".agp-loss .main-svg").first).to_be_visible()
+    page.click(".agp-step")
+    expect(page.locator(".agp-epoch")).to_have_text("Epoch 1 / 99")
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+    expect(page.get_by_text("This app has encountered an error")).to_have_count(0)
