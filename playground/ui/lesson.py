@@ -50,9 +50,11 @@ STUDIO = (
     Field("ng", "gd_outside", bool, False),
     Field("hi", "gd_high", bool, False),
 )
+TOUR = (Field("t", "tour_step", int, 0, low=0, high=50),)
 HIDEABLE = {
     "lab": {"code": "code editor and examples", "values": "value boxes", "views": "view toggles",
             "downloads": "downloads", "gradcheck": "gradient check"},
+    "tour": {},
     "studio": {"data": "dataset", "settings": "training settings", "mistakes": "teaching mistakes",
                "script": "script download"},
 }  # fmt: skip
@@ -115,10 +117,17 @@ def share_box(page: str, token: str) -> None:
     with st.sidebar.expander("Share this lesson"):
         st.toggle("Classroom mode (larger text)", key="classroom")
         options = HIDEABLE[page]
-        chosen = [k for k in st.session_state.get("hidden", "").split(",") if k in options]
-        st.session_state.setdefault(f"{page}_hide_pick", chosen)
-        st.multiselect("Hide in classroom mode", list(options), format_func=options.get,
-                       key=f"{page}_hide_pick", on_change=_set_hidden, args=(page,))  # fmt: skip
+        if options:
+            chosen = [k for k in st.session_state.get("hidden", "").split(",") if k in options]
+            st.session_state.setdefault(f"{page}_hide_pick", chosen)
+            st.multiselect(
+                "Hide in classroom mode",
+                list(options),
+                format_func=options.get,
+                key=f"{page}_hide_pick",
+                on_change=_set_hidden,
+                args=(page,),
+            )
         base = st.context.url.split("?")[0] if st.context.url else ""
         st.caption("Anyone opening this link sees this page exactly as it is now:")
         st.code(f"{base}?{PARAM}={token}", language=None, wrap_lines=True)

@@ -11,6 +11,7 @@ from playground import datasets
 from playground.descent import TrainConfig, train
 from playground.presets import TUTORIAL_FIRST, TUTORIAL_TRAINING
 from playground.studio_data import payload, reference
+from playground.ui.lesson import TOUR, classroom_style, publish, restore, share_box, show_warning
 from playground.ui.player import ensure_plotly_js, player
 from playground.ui.style import apply_style
 from playground.ui.widgets import program
@@ -124,8 +125,11 @@ def _go(delta: int) -> None:
 def page() -> None:
     """One stop at a time, with Back / Next."""
     apply_style()
+    restore(TOUR)
+    classroom_style()
     st.title("Tour of the tutorial")
-    index = st.session_state.setdefault(STEP, 0)
+    show_warning()
+    index = min(st.session_state.setdefault(STEP, 0), len(STOPS) - 1)
     stop = STOPS[index]
     st.progress((index + 1) / len(STOPS), text=f"Stop {index + 1} of {len(STOPS)}: {stop.title}")
     st.subheader(stop.title)
@@ -136,6 +140,7 @@ def page() -> None:
                 width="stretch")  # fmt: skip
     nxt.button("Next ▶", key="tour_next", on_click=_go, args=(1,),
                disabled=index == len(STOPS) - 1, width="stretch")  # fmt: skip
+    share_box("tour", publish(TOUR))
 
 
 page()
