@@ -87,7 +87,7 @@ def main() -> None:
             page.wait_for_selector(".agp-loss .main-svg", timeout=60_000)
             if not args.quick:
                 set_epochs(page, 5000)
-            speeds = [20] if args.quick else [20, 30, 60, 120]
+            speeds = [20] if args.quick else [20, 40, 60, 120]
             seconds = 1.5 if args.quick else 4.0
             for speed in speeds:
                 fps, epoch = measure(page, speed, seconds)
