@@ -10,11 +10,12 @@ import ast
 
 from .context import DEFAULT_SEED
 from .datasets import CROP_INPUTS, CROP_TARGETS
+from .parsing import parse
 
 
 def _names(source: str) -> set[str]:
     try:
-        return {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)}
+        return {n.id for n in ast.walk(parse(source)) if isinstance(n, ast.Name)}
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return set()
 

@@ -10,6 +10,8 @@ import ast
 import re
 from dataclasses import dataclass
 
+from .parsing import parse
+
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 
 
@@ -28,7 +30,7 @@ class ScalarLeaf:
 def find_scalar_leaves(source: str) -> list[ScalarLeaf]:
     """Every top-level one-line scalar `torch.tensor(number)` assignment; [] if unparsable."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     found = [leaf for leaf in map(_scalar_leaf, tree.body) if leaf is not None]
@@ -88,7 +90,7 @@ def _number(node: ast.expr | None) -> float | None:
 
 def _literal_node(text: bytes) -> ast.expr | None:
     try:
-        return ast.parse(text.decode("utf-8"), mode="eval").body
+        return parse(text.decode("utf-8"), mode="eval").body
     except (SyntaxError, ValueError, UnicodeDecodeError):
         return None
 

@@ -11,6 +11,7 @@ import ast
 
 from .budgets import Budgets
 from .errors import BudgetExceeded, NotAllowed, SyntaxProblem
+from .parsing import parse
 
 ALLOWED_NODES: frozenset[type] = frozenset(
     {
@@ -71,7 +72,7 @@ def parse_program(source: str, budgets: Budgets) -> ast.Module:
 
 def _parse(source: str) -> ast.Module:
     try:
-        return ast.parse(source, mode="exec")
+        return parse(source, mode="exec")
     except SyntaxError as exc:
         raise SyntaxProblem(f"Syntax error: {exc.msg}", exc.lineno, _col(exc.offset)) from None
     except (RecursionError, MemoryError):

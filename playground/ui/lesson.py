@@ -15,7 +15,8 @@ from playground.presets import PRESETS, TUTORIAL_FIRST
 from playground.share_link import Field, ShareLinkError, decode, encode
 
 PARAM = "lesson"
-APPLIED = "lesson_applied"
+APPLIED = "lesson_tokens_seen"
+SEEN = 200  # tokens remembered per session
 WARNING = "lesson_warning"
 
 LEARNING_RATES = tuple([round(m * 10.0**e, 12) for e in range(-7, 0) for m in (1, 2, 5)] + [1.0])
@@ -66,9 +67,11 @@ def restore(fields: Sequence[Field]) -> None:
     for field in everything:
         st.session_state.setdefault(field.state, field.default)
     token = st.query_params.get(PARAM)
-    if not token or st.session_state.get(APPLIED) == token:
+    # A token this session wrote itself is old news: a browser that has not yet heard
+    # of the newer URL can still send it with a rerun, and it must not roll back edits.
+    if not token or token in _seen():
         return
-    st.session_state[APPLIED] = token
+    _seen().append(token)
     try:
         state = decode(everything, token)
     except ShareLinkError as exc:
@@ -83,8 +86,14 @@ def publish(fields: Sequence[Field]) -> str:
     token = encode((*fields, *COMMON), st.session_state)
     if st.query_params.get(PARAM) != token:
         st.query_params[PARAM] = token
-    st.session_state[APPLIED] = token
+    if token not in _seen():
+        _seen().append(token)
+        del _seen()[:-SEEN]
     return token
+
+
+def _seen() -> list[str]:
+    return st.session_state.setdefault(APPLIED, [])
 
 
 def show_warning() -> None:
