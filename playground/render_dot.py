@@ -30,7 +30,7 @@ ROOT_STYLE = {
 }
 
 
-ACTIVE_STYLE = {"style": "filled,bold", "fillcolor": "#ffb300", "penwidth": "3", "color": "#b35900"}
+ACTIVE_STYLE = {"fillcolor": "#ffb300", "penwidth": "3", "color": "#b35900"}
 DONE_STYLE = {"penwidth": "2.5", "color": "#b35900"}
 
 
@@ -64,7 +64,12 @@ def render_dot(
         if node.id in done:
             attrs.update(DONE_STYLE)
         if node.id == active:
-            attrs.update(ACTIVE_STYLE)
+            # Keep the node's own style words (rounded boxes stay rounded): the browser
+            # morphs each node between steps and cannot morph one shape into another.
+            words = [w for w in attrs.get("style", "").split(",") if w]
+            if "filled" not in words:
+                words.append("filled")
+            attrs.update(ACTIVE_STYLE, style=",".join(words))
         if grads is not None and node.id in grads and node.tensor is not None:
             colour = "#000000" if node.id in revealed else _fill(attrs)
             label = _html_label(node, grads[node.id], colour)
