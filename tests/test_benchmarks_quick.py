@@ -1,0 +1,58 @@
+"""Every benchmark still runs: each script's `--quick` mode, as a subprocess.
+
+Only that it finishes and prints its table: benchmarks are never pass/fail on time
+(the full runs and their numbers are in benchmarks/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_quick(script: str, timeout: float = 120) -> str:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert proc.returncode == 0, f"{script} exited {proc.returncode}:\n{proc.stderr[-3000:]}"
+    return proc.stdout
+
+
+def test_draw_vs_torchviz_quick() -> None:
+    out = run_quick("draw_vs_torchviz.py")
+    assert "| graph | autograd nodes | ours (ms) |" in out
+    assert "tutorial y = w*x + b" in out and "RecursionError" in out
+
+
+def test_sandbox_overhead_quick() -> None:
+    out = run_quick("sandbox_overhead.py")
+    assert "| run | ms per 100-epoch block |" in out
+    assert "ratio sandbox / plain" in out
+
+
+def test_apptest_latency_quick() -> None:
+    out = run_quick("apptest_latency.py")
+    assert "| page | preset / data | interaction | median (ms) | p95 (ms)" in out
+    assert "change learning rate" in out and "step backward" in out
+
+
+@pytest.mark.e2e
+def test_server_memory_quick() -> None:
+    if not (Path("/usr/bin/chromium").is_file() or shutil.which("chromium")):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but no Chromium for the memory benchmark")
+        pytest.skip("no Chromium")
+    out = run_quick("server_memory.py")
+    assert "| open sessions | server RSS (MB) |" in out
+    assert "per session:" in out
