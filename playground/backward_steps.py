@@ -21,8 +21,8 @@ class BackwardEvent:
     """One node processed by the engine: what arrived and what it sent on."""
 
     node: object  # the autograd node (kept only until the graph model is built)
-    arrived: tuple[np.ndarray | None, ...]  # grad_outputs: d(root)/d(node's output)
-    sent: tuple[np.ndarray | None, ...]  # grad_inputs, one per next_functions entry
+    arrived: tuple[torch.Tensor | None, ...]  # grad_outputs: d(root)/d(node's output)
+    sent: tuple[torch.Tensor | None, ...]  # grad_inputs, one per next_functions entry
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,14 @@ class _Keeper:
     def __init__(self) -> None:
         self.kept = 0
 
-    def keep(self, grad: torch.Tensor | None) -> np.ndarray | None:
+    def keep(self, grad: torch.Tensor | None) -> torch.Tensor | None:
+        # A cheap copy now (a training loop records every backward); numpy later, and
+        # only for the last backward. A copy, because AccumulateGrad may adopt the very
+        # tensor as .grad, which the program then zeroes in place.
         if grad is None or self.kept + grad.numel() > MAX_KEPT_ELEMENTS:
             return None
         self.kept += grad.numel()
-        return grad.detach().to(torch.float64).cpu().numpy().copy()
+        return grad.detach().clone()
 
 
 def recorded_backward(root: torch.Tensor, nodes: list[object], **kwargs) -> list[BackwardEvent]:
@@ -93,6 +96,10 @@ def recorded_backward(root: torch.Tensor, nodes: list[object], **kwargs) -> list
     return events
 
 
+def _array(grad: torch.Tensor | None) -> np.ndarray | None:
+    return None if grad is None else grad.to(torch.float64).cpu().numpy()
+
+
 def local_derivative(arrived: np.ndarray | None, sent: np.ndarray | None) -> np.ndarray | None:
     """`sent / arrived` where that is the element-wise local derivative ∂out/∂in.
 
@@ -118,9 +125,10 @@ def to_steps(
     steps = []
     for index, event in enumerate(events):
         node = event.node
-        arrived = event.arrived[0] if event.arrived else None
+        arrived = _array(event.arrived[0]) if event.arrived else None
         sent = []
-        for (child, _), value in zip(node.next_functions, event.sent, strict=False):
+        for (child, _), grad in zip(node.next_functions, event.sent, strict=False):
+            value = _array(grad)
             if child is None:
                 continue
             incoming.setdefault(child, []).append((ids.get(node), value))

@@ -57,6 +57,7 @@ def render_dot(
     dot.attr("edge", color="#666666", arrowsize="0.7")
     if title:
         dot.attr(label=title, labelloc="t", fontname="Helvetica")
+    styles: dict[str, dict[str, str]] = {}
     for node in graph.nodes:
         attrs = dict(STYLES.get(node.kind, {}))
         if node.id == graph.root:
@@ -76,9 +77,33 @@ def render_dot(
         else:
             label = node_label(node)
         dot.node(node.id, label=label, **attrs)
-    for edge in graph.edges:
-        dot.edge(edge.src, edge.dst)
+        styles[node.id] = attrs
+    _edges(dot, graph, styles)
     return dot
+
+
+SPLIT_DEGREE = 3  # a node feeding more ops than this is drawn again beside each extra one
+
+
+def _edges(dot: graphviz.Digraph, graph: Graph, styles: dict[str, dict[str, str]]) -> None:
+    """Draw the edges; a node used by many ops (a weight reused by every layer) gets a
+    small copy next to each further use instead of one long edge per use.
+
+    Long edges from one node across many ranks are what makes Graphviz's layout blow up
+    (a 150-node graph with one leaf feeding every op took seconds in the browser, 300
+    nodes did not finish); copies keep the layout a chain.
+    """
+    uses: dict[str, int] = {}
+    names = {n.id: n.name or n.label for n in graph.nodes}
+    for index, edge in enumerate(graph.edges):
+        uses[edge.src] = uses.get(edge.src, 0) + 1
+        if uses[edge.src] <= SPLIT_DEGREE or edge.src not in styles:
+            dot.edge(edge.src, edge.dst)
+            continue
+        copy = f"{edge.src}_use{index}"
+        attrs = {**styles[edge.src], "fontsize": "11", "margin": "0.04"}
+        dot.node(copy, label=f"{names[edge.src]} (shared)", **attrs)
+        dot.edge(copy, edge.dst, style="dashed")
 
 
 def _fill(attrs: dict[str, str]) -> str:
