@@ -25,7 +25,9 @@ from playground.ui.stepper import stepper
 from playground.ui.style import apply_style
 
 CODE = "lab_code"
-UI_MAX_NODES = 120  # above this the browser's layout can stall; see docs/NOTES
+NODES = "lab_max_nodes"
+UI_MAX_NODES = 120  # the first view of a big graph: the nodes nearest the output
+UI_MAX_NODES_LIMIT = 600  # "show more" stops here; larger layouts take the browser too long
 
 
 def _load_preset() -> None:
@@ -45,12 +47,13 @@ def _set_leaf(leaf: ScalarLeaf, drawn_for: str) -> None:
 
 def _run(code: str) -> RunResult:
     """Run once per distinct program; reruns for widgets reuse the result."""
+    nodes = st.session_state.setdefault(NODES, UI_MAX_NODES)
     cached = st.session_state.get("lab_result")
-    if cached is not None and st.session_state.get("lab_result_code") == code:
+    if cached is not None and st.session_state.get("lab_result_code") == (code, nodes):
         return cached
     with st.spinner("Running your program…"):
-        result = run(code, max_nodes=UI_MAX_NODES)
-    st.session_state["lab_result"], st.session_state["lab_result_code"] = result, code
+        result = run(code, max_nodes=nodes)
+    st.session_state["lab_result"], st.session_state["lab_result_code"] = result, (code, nodes)
     if result.ok:
         st.session_state["lab_last_good"] = result
     return result
@@ -123,16 +126,36 @@ def _graph_panel(shown: RunResult, stale: bool) -> None:
         st.warning(
             "Stale: this is the last program that ran. Fix the error to update it.", icon="⏸️"
         )
-    if graph.hidden:
-        st.info(
-            f"Large graph: showing the {len(graph.nodes) - 1} nodes nearest the output; "
-            f"{graph.hidden:,} more are summarised."
-        )
+    if graph.hidden or st.session_state[NODES] > UI_MAX_NODES:
+        _size_controls(graph.hidden, len(graph.nodes) - (1 if graph.hidden else 0))
     if stepping and shown.steps and not raw:
         stepper(graph, shown.steps, root_name(shown))
     else:
-        st.graphviz_chart(render_dot(graph), width="stretch")
+        # A container per view: switching views mounts a new chart instead of morphing
+        # one graph into another, which the browser's renderer fails at on big graphs.
+        with st.container(key="raw_view" if raw else "friendly_view"):
+            st.graphviz_chart(render_dot(graph), width="stretch")
     _downloads(dot_source(graph))
+
+
+def _resize(delta: int) -> None:
+    nodes = st.session_state[NODES] + delta
+    st.session_state[NODES] = min(max(nodes, UI_MAX_NODES), UI_MAX_NODES_LIMIT)
+
+
+def _size_controls(hidden_count: int, shown: int) -> None:
+    """Say that a big graph is summarised, and let the learner expand it step by step."""
+    if hidden_count:
+        st.info(
+            f"Large graph: showing the {shown} nodes nearest the output; "
+            f"{hidden_count:,} more are summarised in the red note."
+        )
+    at_limit = st.session_state[NODES] >= UI_MAX_NODES_LIMIT
+    more, fewer = st.columns(2)
+    more.button("Show 100 more nodes", key="lab_more", on_click=_resize, args=(100,),
+                disabled=not hidden_count or at_limit)  # fmt: skip
+    fewer.button("Show fewer", key="lab_fewer", on_click=_resize, args=(-100,),
+                 disabled=st.session_state[NODES] <= UI_MAX_NODES)  # fmt: skip
 
 
 def _downloads(dot: str) -> None:

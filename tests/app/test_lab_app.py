@@ -126,3 +126,18 @@ def test_gradient_check_passes_on_the_tutorial_and_flags_a_hidden_path(at: AppTe
     at.button(key="lab_gradcheck").click().run()
     assert not at.exception
     assert "disagree with finite differences" in at.error[0].value
+
+
+def test_a_big_graph_is_summarised_and_can_be_expanded(at: AppTest) -> None:
+    code = (
+        "w = torch.tensor(1.01, requires_grad=True)\ny = w\n"
+        "for i in range(300):\n    y = y * w + w\ny.backward()\n"
+    )
+    at.text_area(key="lab_code").input(code).run()
+    assert any("Large graph" in i.value for i in at.info)
+    assert "more nodes" in _dot(at)
+    shown = len(at.session_state["lab_result"].graph.nodes)
+    at.button(key="lab_more").click().run()
+    assert len(at.session_state["lab_result"].graph.nodes) == shown + 100
+    at.button(key="lab_fewer").click().run()
+    assert len(at.session_state["lab_result"].graph.nodes) == shown

@@ -424,3 +424,32 @@ def test_gradient_check_passes_then_flags_the_detach_preset(page: Page) -> None:
     page.get_by_role("button", name="Check gradients").click()
     expect(page.get_by_text("1 of 1 elements disagree with finite differences")).to_be_visible()
     assert_no_traceback(page)
+
+
+WORST_SHAPES = {
+    "one leaf feeds every op": (
+        "w = torch.tensor(1.01, requires_grad=True)\ny = w\n"
+        "for i in range(300):\n    y = y * w + w\ny.backward()\n"
+    ),
+    "10,000-op chain": (
+        "w = torch.tensor(1., requires_grad=True)\ny = w\n"
+        "for i in range(10000):\n    y = y * 1.0\ny.backward()\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", WORST_SHAPES, ids=list(WORST_SHAPES))
+def test_worst_graph_shapes_are_summarised_and_the_page_stays_usable(
+    page: Page, shape: str
+) -> None:
+    """Timing belongs in benchmarks; here: it draws, says so, and answers clicks."""
+    open_lab(page)
+    run_code(page, WORST_SHAPES[shape])
+    expect(page.get_by_text("Large graph: showing the 120 nodes nearest")).to_be_visible()
+    expect(page.locator("svg .node text", has_text="more nodes")).to_be_visible()
+    page.get_by_text("Raw autograd view").click()
+    # PyTorch's own nodes (light blue boxes) replace the friendly ops.
+    expect(page.locator('svg .node polygon[fill="#e8eefc"]').first).to_be_visible()
+    page.get_by_role("button", name="Show 100 more nodes").click()
+    expect(page.get_by_text("Large graph: showing the 220 nodes nearest")).to_be_visible()
+    assert_no_traceback(page)
