@@ -20,45 +20,19 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from local_server import CHROMIUM_ARGS, free_port, start_server
+
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 HEADER = "| open sessions | server RSS (MB) | change since 1 session (MB) |"
 SESSION_TTL = 120  # Streamlit's default server.disconnectedSessionTTL, in seconds
 SETTLE = 2.0  # seconds to let the server finish its reruns before reading RSS
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as reply:
-                if reply.read() == b"ok":
-                    return proc
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("server did not start")
 
 
 def rss_mb(pid: int) -> float:
@@ -91,7 +65,7 @@ def main() -> None:
     rows: list[tuple[str, float]] = [("0 (server started, no page yet)", rss_mb(server.pid))]
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             contexts = []
             for target in steps:
                 while len(contexts) < target:
