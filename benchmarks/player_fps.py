@@ -23,7 +23,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from local_server import CHROMIUM_ARGS, free_port, start_server
 
 
-
 def measure(page, speed: int, seconds: float) -> tuple[float, int]:
     """Draws per second and epochs advanced while playing at `speed` epochs/s."""
     page.select_option(".agp-speed", str(speed))

@@ -29,7 +29,6 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from local_server import CHROMIUM_ARGS, free_port, start_server
 
-ROOT = Path(__file__).resolve().parents[1]
 HEADER = "| open sessions | server RSS (MB) | change since 1 session (MB) |"
 SESSION_TTL = 120  # Streamlit's default server.disconnectedSessionTTL, in seconds
 SETTLE = 2.0  # seconds to let the server finish its reruns before reading RSS
