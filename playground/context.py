@@ -47,6 +47,9 @@ class RunContext:
         self.backward_root: torch.Tensor | None = None
         self.backward_events: list = []  # the last backward's engine steps
         self.backward_calls = 0
+        # One flag per enclosing `for`: is this its last iteration? backward() records
+        # its steps only when every flag is True (a `while` cannot tell, so it records).
+        self.final_iteration: list[bool] = []
         self.last_graph_tensor: torch.Tensor | None = None
 
     def tick(self) -> None:

@@ -140,14 +140,20 @@ class Interpreter:
         iterable = self._eval(stmt.iter)
         if not isinstance(iterable, range | list | tuple | str | torch.Tensor):
             raise ProgramError(f"Cannot loop over {type_name(iterable)}.")
-        for item in iterable:
+        last = len(iterable) - 1
+        for index, item in enumerate(iterable):
             self.ctx.count_iteration()
             if isinstance(iterable, torch.Tensor):
                 self.ctx.count_elements(item)
                 self.ctx.tracer.record(item, (iterable,))
             self._assign(stmt.target, item)
-            if self._loop_body(stmt.body):
-                return
+            # Only the last iteration's backward() can be the one the page steps through.
+            self.ctx.final_iteration.append(index == last)
+            try:
+                if self._loop_body(stmt.body):
+                    return
+            finally:
+                self.ctx.final_iteration.pop()
         self._block(stmt.orelse)
 
     def _loop_body(self, body: list[ast.stmt]) -> bool:

@@ -94,7 +94,9 @@ def _backward(ctx: RunContext, tensor: torch.Tensor, args: list, kwargs: dict) -
     ctx.backward_root = tensor
     ctx.backward_calls += 1
     ctx.backward_events = []
-    nodes = all_nodes(tensor, STEP_THROUGH_NODES) if tensor.grad_fn is not None else None
+    nodes = None
+    if tensor.grad_fn is not None and all(ctx.final_iteration):
+        nodes = all_nodes(tensor, STEP_THROUGH_NODES)
     if not nodes:
         tensor.backward(**kwargs)
         return

@@ -137,3 +137,25 @@ def test_sandbox_steps_end_with_each_presets_gradients(preset) -> None:
     assert stored, "no leaf was reached"
     for name, grad in stored.items():
         np.testing.assert_allclose(grad, result.tensors[name].grad, rtol=1e-6)
+
+
+def test_in_a_loop_only_the_last_iterations_backward_is_recorded() -> None:
+    source = (
+        "w = torch.tensor(2., requires_grad=True)\n"
+        "for i in range(50):\n    y = w * w * (i + 1)\n    y.backward()\n"
+    )
+    result = playground.run(source)
+    leaf = next(s for s in result.steps if s.op == "AccumulateGrad")
+    w = torch.tensor(2.0, requires_grad=True)
+    (w * w * 50).backward()  # the 50th iteration alone
+    assert float(leaf.arrived) == w.grad.item()
+    assert len(result.steps) == 3
+
+
+def test_a_loop_left_early_records_no_steps_rather_than_wrong_ones() -> None:
+    source = (
+        "w = torch.tensor(1., requires_grad=True)\n"
+        "for i in range(5):\n    y = w * i\n    y.backward()\n    if i == 1:\n        break\n"
+    )
+    result = playground.run(source)
+    assert result.ok and result.backward_called and result.steps == ()
