@@ -20,6 +20,19 @@ def open_studio(page: Page, url: str) -> None:
     expect(page.locator(".agp-epoch")).to_have_text("Epoch 0 / 99")
 
 
+def tick(page: Page, label: str) -> None:
+    """Check a checkbox by its label, again if a click lands while the page is busy."""
+    box = page.get_by_role("checkbox", name=label)
+    for _ in range(3):
+        page.get_by_text(label, exact=True).click()
+        try:
+            expect(box).to_be_checked(timeout=5_000)
+            return
+        except AssertionError:
+            continue
+    expect(box).to_be_checked()
+
+
 def epoch(page: Page) -> int:
     return int(page.get_attribute(".agp", "data-epoch"))
 
@@ -60,7 +73,7 @@ def test_step_advances_exactly_one_epoch_and_reset_restarts(page: Page, server_u
 def test_too_high_learning_rate_shows_the_divergence_message(page: Page, server_url: str) -> None:
     open_studio(page, server_url)
     page.get_by_text("Teaching mistakes").click()
-    page.get_by_text("Learning rate too high").click()
+    tick(page, "Learning rate too high")
     expect(page.get_by_text("the loss became infinite or NaN").first).to_be_visible()
     expect(page.get_by_text("2/λmax").first).to_be_visible()
     page.select_option(".agp-speed", "120")
