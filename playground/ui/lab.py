@@ -8,7 +8,7 @@ from playground.gradcheck import check_gradients
 from playground.lab_export import lab_script
 from playground.leaves import ScalarLeaf, find_scalar_leaves, set_leaf_value
 from playground.presets import preset_source, preset_titles
-from playground.render_dot import dot_source, render_dot
+from playground.render_dot import render_dot
 from playground.render_svg import SvgUnavailable, dot_binary, svg_from_dot
 from playground.report import gradient_rows, inspector_rows, root_name
 from playground.runner import RunResult, run
@@ -128,14 +128,15 @@ def _graph_panel(shown: RunResult, stale: bool) -> None:
         )
     if graph.hidden or st.session_state[NODES] > UI_MAX_NODES:
         _size_controls(graph.hidden, len(graph.nodes) - (1 if graph.hidden else 0))
+    dot = render_dot(graph)  # once per rerun: the chart and the download share it
     if stepping and shown.steps and not raw:
         stepper(graph, shown.steps, root_name(shown))
     else:
         # A container per view: switching views mounts a new chart instead of morphing
         # one graph into another, which the browser's renderer fails at on big graphs.
         with st.container(key="raw_view" if raw else "friendly_view"):
-            st.graphviz_chart(render_dot(graph), width="stretch")
-    _downloads(dot_source(graph))
+            st.graphviz_chart(dot, width="stretch")
+    _downloads(dot.source)
 
 
 def _resize(delta: int) -> None:

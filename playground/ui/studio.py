@@ -134,6 +134,20 @@ def _train(data: Dataset, config: TrainConfig) -> tuple[TrainRun, Optimum, str]:
     return result
 
 
+def _player_data(
+    data: Dataset, config: TrainConfig, run: TrainRun, best: Optimum, run_id: str
+) -> dict:
+    """The player's payload, built once per run (the landscape grid is not free)."""
+    cached = st.session_state.get("gd_payload")
+    if cached is not None and cached["run_id"] == run_id:
+        return cached
+    info = payload(data, config, run, best)
+    stopped = run.stopped_at is not None
+    info.update(run_id=run_id, stop_message=_stop_message(run, config, best) if stopped else "")
+    st.session_state["gd_payload"] = info
+    return info
+
+
 def _stop_message(run: TrainRun, config: TrainConfig, best: Optimum) -> str:
     if run.stop_reason == "diverged":
         return (
@@ -239,14 +253,10 @@ def page() -> None:
             "'Update outside torch.no_grad()' is a mistake of the tutorial's manual update; "
             "optimizers already step under no_grad. Choose the tutorial's update to see it."
         )
-    info = payload(data, config, run, best)
-    info.update(
-        run_id=run_id,
-        stop_message=_stop_message(run, config, best) if run.stopped_at is not None else "",
-    )
+    info = _player_data(data, config, run, best, run_id)
     epoch = player(info, key="gd_player")
-    if run.stopped_at is not None:
-        st.error(_stop_message(run, config, best))
+    if info["stop_message"]:
+        st.error(info["stop_message"])
     _lr_note(data, config, best)
     if epoch:
         _detail(data, config, run, epoch - 1)
