@@ -16,7 +16,7 @@ def to_text(value: object, limit: int = MAX_TEXT) -> str:
         parts: list[str] = []
         _seq_text(value, parts, limit, 0, 0)
         return "".join(parts)[:limit]
-    return _atom_text(value)[:limit]
+    return str(value)[:limit]
 
 
 def to_repr(value: object, limit: int = MAX_TEXT) -> str:
@@ -29,10 +29,6 @@ def to_repr(value: object, limit: int = MAX_TEXT) -> str:
 def _is_plain_sequence(value: object) -> bool:
     """Lists and tuples, but not tuple subclasses like `torch.Size` (own `str`)."""
     return type(value) in (list, tuple)
-
-
-def _atom_text(value: object) -> str:
-    return str(value)
 
 
 def _seq_text(seq: list | tuple, parts: list[str], limit: int, depth: int, size: int) -> int:
@@ -53,7 +49,7 @@ def _seq_text(seq: list | tuple, parts: list[str], limit: int, depth: int, size:
         if _is_plain_sequence(item):
             size = _seq_text(item, parts, limit, depth + 1, size)
         else:
-            text = repr(item) if isinstance(item, str) else _atom_text(item)
+            text = repr(item) if isinstance(item, str) else str(item)
             parts.append(text)
             size += len(text)
     if isinstance(seq, tuple) and len(seq) == 1:

@@ -78,7 +78,6 @@ class NodeView:
         return self.text
 
 
-SAFE_SCALARS = (bool, int, float, str, type(None))
 DTYPES = {
     "float32": torch.float32,
     "float": torch.float32,
