@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
 # Browser tests drive Debian's Chromium (Playwright cannot download browsers here);
-# Graphviz's `dot` lets the SVG export be tested too.
+# Graphviz's `dot` lets the SVG export be tested too; nginx fronts the two-replica test.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
