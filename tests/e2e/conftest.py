@@ -7,24 +7,15 @@ CI (`CI=true`), where a missing browser must never pass silently.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit_server import free_port, start_server, stop_server
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SERVER_START_TIMEOUT = 60.0
 SCREENSHOT_DIR = Path("/tmp/autograd-playground-e2e")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -52,74 +43,15 @@ def _chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200 and response.read().decode().strip() == "ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Terminate the server's whole process group, then make sure it is gone."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """URL of a real `streamlit run app.py` on a free localhost port."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py"]
-    command += ["--server.port", str(port), "--server.headless", "true"]
-    command += ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    # Test the code as it was at start: no reloads of files edited while the tests run.
-    command += ["--server.fileWatcherType", "none", "--server.runOnSave", "false"]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+    port = free_port()
+    process = start_server(port, tmp_path_factory.mktemp("streamlit") / "server.log")
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not _healthy(url):
-            if process.poll() is not None:
-                pytest.fail(
-                    f"streamlit exited with {process.returncode}:\n{log_path.read_text()[-3000:]}"
-                )
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"streamlit not healthy after {SERVER_START_TIMEOUT:.0f} s:\n"
-                    f"{log_path.read_text()[-3000:]}"
-                )
-            time.sleep(0.25)
-        yield url
+        yield f"http://127.0.0.1:{port}"
     finally:
-        _stop(process)
+        stop_server(process)
 
 
 @pytest.fixture(scope="session")
