@@ -74,14 +74,24 @@ def _parse(source: str) -> ast.Module:
     try:
         return parse(source, mode="exec")
     except SyntaxError as exc:
-        raise SyntaxProblem(f"Syntax error: {exc.msg}", exc.lineno, _col(exc.offset)) from None
+        line, col = exc.lineno, _col(exc.offset)
+        if line is None and "\x00" in source:  # CPython 3.11 gives no location for it
+            line, col = _null_location(source)
+        raise SyntaxProblem(f"Syntax error: {exc.msg}", line, col) from None
     except (RecursionError, MemoryError):
         raise BudgetExceeded(
             "The program is nested too deeply to read.",
             hint="Use fewer nested brackets or expressions.",
         ) from None
     except (ValueError, OverflowError) as exc:
-        raise SyntaxProblem(f"The program cannot be read: {exc}") from None
+        where = _null_location(source) if "\x00" in source else (None, None)
+        raise SyntaxProblem(f"The program cannot be read: {exc}", *where) from None
+
+
+def _null_location(source: str) -> tuple[int | None, int | None]:
+    """Line (1-based) and column of the first null byte, which the parser cannot point at."""
+    at = source.index("\x00")
+    return source.count("\n", 0, at) + 1, at - (source.rfind("\n", 0, at) + 1)
 
 
 def _col(offset: int | None) -> int | None:

@@ -1,0 +1,130 @@
+"""Differential checks: the sandbox against plain PyTorch on the same program.
+
+Shared by tests/test_fuzz.py and scripts/fuzz.py, so the quick test and the long
+run judge a program by exactly the same rules. Each check returns a `Verdict`
+instead of asserting, so the long run can count failures and carry on.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from conftest import DOCUMENTED_KINDS, plain_tensors, run_plain
+
+import playground
+from playground.budgets import DEFAULT_BUDGETS, Budgets
+
+SLACK_SECONDS = 0.5  # how far past its wall-time budget a run may finish
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What happened to one program; `problem` is None unless it is a bug."""
+
+    outcome: str  # "ok", "both_failed", "refused" or "sandbox_only"
+    seconds: float
+    problem: str | None = None
+    error_kind: str | None = None
+
+
+def check_valid(source: str, budgets: Budgets = DEFAULT_BUDGETS) -> Verdict:
+    """A generated valid program: same result as plain PyTorch, or both fail."""
+    result, seconds, problem = _timed_run(source, budgets)
+    if problem is not None:
+        return Verdict("crashed", seconds, problem)
+    try:
+        namespace, output = run_plain(source)
+    except Exception as exc:  # the reference refused it: the sandbox must too
+        if result.ok:
+            problem = f"plain PyTorch raised {type(exc).__name__}: {exc}; the sandbox ran it"
+        else:
+            problem = _error_problem(result, source)
+        return Verdict("both_failed", seconds, problem, result.error and result.error.kind)
+    if not result.ok:
+        return Verdict("refused", seconds, f"plain PyTorch ran it; sandbox: {result.error}")
+    return Verdict("ok", seconds, _difference(result, namespace, output))
+
+
+def check_mutated(source: str, budgets: Budgets = DEFAULT_BUDGETS) -> Verdict:
+    """A mutated program: a clear error, or (when accepted) plain PyTorch's result."""
+    result, seconds, problem = _timed_run(source, budgets)
+    if problem is not None:
+        return Verdict("crashed", seconds, problem)
+    if not result.ok:
+        return Verdict("refused", seconds, _error_problem(result, source), result.error.kind)
+    try:
+        namespace, output = run_plain(source)
+    except Exception:  # the sandbox may be stricter or kinder; nothing to compare
+        return Verdict("sandbox_only", seconds)
+    return Verdict("ok", seconds, _difference(result, namespace, output))
+
+
+def _timed_run(source: str, budgets: Budgets) -> tuple[object, float, str | None]:
+    start = time.perf_counter()
+    try:
+        result = playground.run(source, budgets)
+    except BaseException as exc:  # run() promises never to raise: any escape is a bug
+        return None, time.perf_counter() - start, f"run() raised {type(exc).__name__}: {exc}"
+    seconds = time.perf_counter() - start
+    if seconds > budgets.wall_seconds + SLACK_SECONDS:
+        return result, seconds, f"took {seconds:.2f} s (budget {budgets.wall_seconds:g} s)"
+    return result, seconds, None
+
+
+def _error_problem(result, source: str) -> str | None:
+    """Why an error result is not a clear error, or None when it is one."""
+    error = result.error
+    if error is None:
+        return "the run failed without an error"
+    if not error.message.strip():
+        return f"empty error message ({error.kind})"
+    if error.kind not in DOCUMENTED_KINDS or "Internal error" in error.message:
+        return f"undocumented error: {error.kind}: {error.message}"
+    lines = source.count("\n") + 1  # as many as an editor shows
+    if error.kind in ("syntax", "not_allowed") and not (
+        error.line is not None and 1 <= error.line <= lines
+    ):
+        return f"{error.kind} error at line {error.line}, not in 1..{lines}: {error.message}"
+    return None
+
+
+def _difference(result, namespace: dict, output: str) -> str | None:
+    """The first way the sandbox's run differs from plain PyTorch's, or None."""
+    expected = plain_tensors(namespace)
+    if set(result.tensors) != set(expected):
+        return f"tensor names differ: {sorted(set(result.tensors) ^ set(expected))}"
+    for name, tensor in expected.items():
+        problem = _tensor_difference(result.tensors[name], tensor)
+        if problem is not None:
+            return f"{name}: {problem}"
+    if result.output != output:
+        return f"printed output differs:\n{result.output!r}\n!=\n{output!r}"
+    return None
+
+
+def _tensor_difference(info, tensor: torch.Tensor) -> str | None:
+    facts = (tuple(tensor.shape), str(tensor.dtype).removeprefix("torch."))
+    flags = (tensor.requires_grad, tensor.is_leaf)
+    if (info.shape, info.dtype) != facts or (info.requires_grad, info.is_leaf) != flags:
+        return f"shape/dtype/flags {info.shape, info.dtype, info.requires_grad, info.is_leaf}"
+    problem = _close("value", info.value, tensor.detach())
+    if problem is not None:
+        return problem
+    grad = tensor.grad if (tensor.is_leaf or tensor.retains_grad) else None
+    if (grad is None) != (info.grad is None):
+        return f"grad is {info.grad} in the sandbox, {grad} in PyTorch"
+    return None if grad is None else _close("grad", info.grad, grad)
+
+
+def _close(what: str, got: np.ndarray, want: torch.Tensor) -> str | None:
+    actual = torch.from_numpy(np.asarray(got)).reshape(want.shape)
+    if actual.dtype == want.dtype and torch.equal(actual, want):
+        return None  # identical, the common case (assert_close is slow; NaN goes below)
+    try:
+        torch.testing.assert_close(actual, want, equal_nan=True, check_dtype=True)
+    except AssertionError as exc:
+        return f"{what} differs: {exc}"
+    return None
