@@ -47,6 +47,17 @@ def test_apptest_latency_quick() -> None:
     assert "change learning rate" in out and "step backward" in out
 
 
+def test_loadtest_quick() -> None:
+    """Two protocol-level students on a real server: every interaction runs without an error."""
+    out = run_quick("loadtest.py", timeout=240)
+    assert "| interaction | count | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) |" in out
+    for kind in ("edit code", "change leaf", "retrain (Play)", "back to lab"):
+        assert f"| {kind} |" in out, f"no {kind!r} interaction ran:\n{out}"
+    assert "| sessions (students connected) | 2 of 2 |" in out, out
+    assert "| errors | 0; server tracebacks: 0 |" in out, out
+    assert "RSS per idle session" in out and "RSS end" in out
+
+
 @pytest.mark.e2e
 def test_server_memory_quick() -> None:
     if not (Path("/usr/bin/chromium").is_file() or shutil.which("chromium")):
