@@ -102,13 +102,20 @@ def format_number(value: float) -> str:
     return f"{value:.4g}"
 
 
+def _short(value: float | int | bool) -> str:
+    """`format_number` for a Python number from `tolist`."""
+    return str(value) if value is True or value is False else f"{value:.4g}"
+
+
 def value_text(array: np.ndarray, shape: tuple[int, ...]) -> str:
     """A compact text of a value: the number, a small matrix, or a summary."""
     if len(shape) == 0:
         return format_number(array.item())
     if array.size <= SMALL_ELEMENTS and len(shape) <= 2:
-        rows = array.reshape(shape) if len(shape) == 2 else array.reshape(1, -1)
-        lines = ["[" + "  ".join(format_number(v) for v in row) + "]" for row in rows]
+        # Python numbers (tolist) format several times faster than NumPy scalars, to the
+        # same text; labels format every element of every small tensor in a graph.
+        rows = (array.reshape(shape) if len(shape) == 2 else array.reshape(1, -1)).tolist()
+        lines = ["[" + "  ".join(_short(v) for v in row) + "]" for row in rows]
         return "\n".join(lines)
     if array.size == 0:
         return "(empty)"
