@@ -8,6 +8,7 @@ PyTorch's graph keeps neither.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ SYMBOLS = {
 # in bounded time after its program ran.
 HIDDEN_COUNT_LIMIT = 50_000
 _STEM = re.compile(r"^(.*?)Backward\d*$")
+_NEW = object()  # "no entry yet" (an entry can be None: hidden past the size limit)
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Graph:
         }
 
 
+@functools.lru_cache(maxsize=1024)
 def op_symbol(node_name: str) -> str:
     """`MulBackward0` -> `*`: the math a learner wrote."""
     match = _STEM.match(node_name)
@@ -109,8 +112,9 @@ class _Builder:
 
     def add(self, key: object, node_factory) -> str | None:
         """Add a node once per key; None when over the size limit."""
-        if key in self.ids:
-            return self.ids[key]
+        known = self.ids.get(key, _NEW)
+        if known is not _NEW:
+            return known
         if self.full():
             self.hidden += 1
             self.ids[key] = None
@@ -160,7 +164,8 @@ def build_graph(
     intermediate values and constants; `raw` shows PyTorch's own view instead
     (AccumulateGrad nodes, saved tensors, no constants).
     """
-    return build_graph_with_ids(root, names, tracer, raw, max_nodes)[0]
+    builder = _Builder(names or {}, tracer, max_nodes)
+    return _raw_walk(builder, root) if raw else _friendly_walk(builder, root)
 
 
 def build_graph_with_ids(
