@@ -39,17 +39,31 @@ class TensorInfo:
 
 def snapshot(tensor: torch.Tensor, name: str | None = None) -> TensorInfo:
     """Copy what we display out of `tensor`, so later edits cannot change it."""
-    grad = tensor.grad if (tensor.is_leaf or tensor.retains_grad) else None
+    leaf = is_leaf(tensor)
+    grad = tensor.grad if (leaf or tensor.retains_grad) else None
     return TensorInfo(
         name=name,
         shape=tuple(tensor.shape),
         dtype=str(tensor.dtype).removeprefix("torch."),
         requires_grad=tensor.requires_grad,
-        is_leaf=tensor.is_leaf,
+        is_leaf=leaf,
         value=_to_numpy(tensor),
         grad=None if grad is None else _to_numpy(grad),
         grad_note=grad_note(tensor, name or "this tensor"),
     )
+
+
+def is_leaf(tensor: torch.Tensor) -> bool:
+    """`tensor.is_leaf`, or True where PyTorch refuses to answer.
+
+    A view made under `no_grad()` whose base is later changed in place raises a
+    RuntimeError when asked, though the program that made it ran fine; it was made
+    outside autograd, so it is shown as a leaf (with no history) instead of failing.
+    """
+    try:
+        return tensor.is_leaf
+    except RuntimeError:
+        return True
 
 
 def _to_numpy(tensor: torch.Tensor) -> np.ndarray:
@@ -68,7 +82,7 @@ def grad_note(tensor: torch.Tensor, name: str) -> str:
             f"{name} does not require grad (requires_grad=False), so autograd "
             "computes no gradient for it and .grad stays None."
         )
-    if not tensor.is_leaf and not tensor.retains_grad:
+    if not is_leaf(tensor) and not tensor.retains_grad:
         return (
             f"{name} is computed from other tensors (not a leaf); PyTorch only keeps "
             f".grad on leaves unless you call {name}.retain_grad() before backward()."

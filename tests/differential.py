@@ -107,16 +107,26 @@ def _difference(result, namespace: dict, output: str) -> str | None:
 
 def _tensor_difference(info, tensor: torch.Tensor) -> str | None:
     facts = (tuple(tensor.shape), str(tensor.dtype).removeprefix("torch."))
-    flags = (tensor.requires_grad, tensor.is_leaf)
+    leaf = _plain_is_leaf(tensor)
+    flags = (tensor.requires_grad, info.is_leaf if leaf is None else leaf)
     if (info.shape, info.dtype) != facts or (info.requires_grad, info.is_leaf) != flags:
         return f"shape/dtype/flags {info.shape, info.dtype, info.requires_grad, info.is_leaf}"
     problem = _close("value", info.value, tensor.detach())
     if problem is not None:
         return problem
-    grad = tensor.grad if (tensor.is_leaf or tensor.retains_grad) else None
+    grad = tensor.grad if (leaf is not False or tensor.retains_grad) else None
     if (grad is None) != (info.grad is None):
         return f"grad is {info.grad} in the sandbox, {grad} in PyTorch"
     return None if grad is None else _close("grad", info.grad, grad)
+
+
+def _plain_is_leaf(tensor: torch.Tensor) -> bool | None:
+    """PyTorch's `is_leaf`, or None where it refuses to say (a `no_grad` view whose
+    base was changed in place): then there is no reference to compare with."""
+    try:
+        return tensor.is_leaf
+    except RuntimeError:
+        return None
 
 
 def _close(what: str, got: np.ndarray, want: torch.Tensor) -> str | None:

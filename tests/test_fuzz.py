@@ -79,3 +79,21 @@ def test_a_null_byte_is_a_syntax_error_pointing_at_it(source, line, col):
     assert result.error.kind == "syntax"
     assert (result.error.line, result.error.col) == (line, col)
     assert check_mutated(source).problem is None
+
+
+def test_a_no_grad_view_of_a_leaf_updated_in_place_is_described(ref):
+    """Minimised from case #780 of scripts/fuzz.py: run() raised, because PyTorch
+    refuses to say whether such a view is a leaf, though the program ran fine."""
+    source = (
+        "w = torch.randn(2, 3, requires_grad=True)\n"
+        "with torch.no_grad():\n"
+        "    d = w[0]\n"
+        "w.sum().backward()\n"
+        "with torch.no_grad():\n"
+        "    w -= 0.01 * w.grad\n"
+    )
+    result = playground.run(source)
+    assert result.ok, result.error
+    namespace, _ = ref.run(source)
+    assert result.tensors["d"].value.tolist() == namespace["d"].tolist()
+    assert check_valid(source).problem is None
