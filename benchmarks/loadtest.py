@@ -121,6 +121,7 @@ def start_watchdog(server: Server, limit_s: float) -> None:
 async def drive(args: argparse.Namespace, server: Server) -> dict:
     """All phases; returns the numbers for the report."""
     port, out = server.port, {"rss_cold": server.rss()}
+    browsers = start_browsers(args, port)
     warm = Record()
     session = await student(
         port, -1, time.monotonic() + 60, warm, ramp_s=0, rounds=1, think=args.think
@@ -131,7 +132,9 @@ async def drive(args: argparse.Namespace, server: Server) -> dict:
     out["warm_errors"] = warm.errors
     out["rss_start"], cpu0, t0 = server.rss(), server.cpu(), time.monotonic()
     record, until = Record(), t0 + args.duration
-    browsers = start_browsers(args, port, until)
+    if browsers:
+        await asyncio.to_thread(browsers.ready.wait, 300)
+        browsers.begin(until)
     tasks = [student(port, args.seed * 1000 + i, until, record, ramp_s=2.0, think=args.think)
              for i in range(args.students)]  # fmt: skip
     sessions = [s for s in await asyncio.gather(*tasks) if s is not None]
@@ -158,13 +161,13 @@ async def drive(args: argparse.Namespace, server: Server) -> dict:
     return out
 
 
-def start_browsers(args: argparse.Namespace, port: int, until: float):
+def start_browsers(args: argparse.Namespace, port: int):
     """The optional Chromium cross-check, in its own thread (Playwright's sync API)."""
     if not args.browsers:
         return None
     from loadtest_browsers import BrowserCheck
 
-    check = BrowserCheck(f"http://127.0.0.1:{port}/", args.browsers, until, args.seed)
+    check = BrowserCheck(f"http://127.0.0.1:{port}/", args.browsers, args.seed)
     check.start()
     return check
 
