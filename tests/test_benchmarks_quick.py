@@ -67,3 +67,16 @@ def test_server_memory_quick() -> None:
     out = run_quick("server_memory.py")
     assert "| open sessions | server RSS (MB) |" in out
     assert "per session:" in out
+
+
+@pytest.mark.e2e
+def test_browser_timings_quick() -> None:
+    if not (Path("/usr/bin/chromium").is_file() or shutil.which("chromium")):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but no Chromium for the browser timings")
+        pytest.skip("no Chromium")
+    out = run_quick("browser_timings.py", timeout=300)
+    assert "| launch `streamlit run` -> lab's first graph drawn |" in out, out
+    assert "| default (120 nearest) | 10 | 10 |" in out, out
+    assert "| expanded to 600 | 301 | 301 |" in out, out
+    assert "| Show 100 more nodes: nodes asked for | click -> graph (s) |" in out, out

@@ -176,3 +176,13 @@ def test_step_through_same_meaning_as_the_graphviz_package() -> None:
     }
     ours = render_dot(graph, **step).source
     assert _dot("-Tcanon", source=ours) == _dot("-Tcanon", source=_reference(graph, **step).source)
+
+
+def test_a_notebook_can_still_restyle_the_drawing() -> None:
+    """Our defaults are statements in the body, so graphviz's `.attr` still overrides them."""
+    dot = render_dot(playground.run(PRESETS[0].source).graph)
+    dot.attr(rankdir="TB")
+    dot.attr("graph", nodesep="1")
+    canon = _dot("-Tcanon", source=dot.source)
+    assert "rankdir=TB" in canon and "nodesep=1" in canon
+    assert "rankdir=LR" not in canon
