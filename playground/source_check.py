@@ -12,6 +12,7 @@ import ast
 from .budgets import Budgets
 from .errors import BudgetExceeded, NotAllowed, SyntaxProblem
 from .parsing import parse
+from .placement import check_placement
 
 ALLOWED_NODES: frozenset[type] = frozenset(
     {
@@ -67,6 +68,7 @@ def parse_program(source: str, budgets: Budgets) -> ast.Module:
         )
     tree = _parse(source)
     _vet(tree, budgets)
+    check_placement(tree)
     return tree
 
 

@@ -46,6 +46,13 @@ FOUND_BEFORE = (
     "parser gives none). Fixed in `playground/source_check.py`, which now finds the byte "
     "itself; regression test `test_a_null_byte_is_a_syntax_error_pointing_at_it` in "
     "`tests/test_fuzz.py`. Found by `tests/test_fuzz.py` on its first run.",
+    "- `run()` raised (instead of returning a result) for a program that keeps a view made "
+    "under `torch.no_grad()` of a leaf that is later updated in place, as the tutorial's "
+    "training loop does: PyTorch raises a RuntimeError when asked such a view's `is_leaf`, "
+    "and describing the run asked. The program itself runs in plain PyTorch. Fixed in "
+    "`playground/tensor_info.py` (`is_leaf`); regression test "
+    "`test_a_no_grad_view_of_a_leaf_updated_in_place_is_described`. Found by a 2,000-case "
+    "run of this script (case #780, valid).",
 )
 
 

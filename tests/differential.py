@@ -57,7 +57,9 @@ def check_mutated(source: str, budgets: Budgets = DEFAULT_BUDGETS) -> Verdict:
         return Verdict("refused", seconds, _error_problem(result, source), result.error.kind)
     try:
         namespace, output = run_plain(source)
-    except Exception:  # the sandbox may be stricter or kinder; nothing to compare
+    except SyntaxError as exc:  # Python refuses it before running a line: so must we
+        return Verdict("ok", seconds, f"ran a program Python cannot compile: {exc}")
+    except Exception:  # failed while running: nothing to compare
         return Verdict("sandbox_only", seconds)
     return Verdict("ok", seconds, _difference(result, namespace, output))
 

@@ -97,3 +97,12 @@ def test_a_no_grad_view_of_a_leaf_updated_in_place_is_described(ref):
     namespace, _ = ref.run(source)
     assert result.tensors["d"].value.tolist() == namespace["d"].tolist()
     assert check_valid(source).problem is None
+
+
+def test_a_return_in_a_branch_not_taken_is_refused():
+    """Minimised from case #1919 of scripts/fuzz.py (a line moved under `else:`): the
+    sandbox ran a program Python refuses to compile."""
+    source = "x = 1\nif x > 5:\n    return 2\n"
+    verdict = check_mutated(source)
+    assert verdict.problem is None, verdict.problem
+    assert (verdict.outcome, verdict.error_kind) == ("refused", "not_allowed")
