@@ -45,7 +45,7 @@ def check_valid(source: str, budgets: Budgets = DEFAULT_BUDGETS) -> Verdict:
         return Verdict("both_failed", seconds, problem, result.error and result.error.kind)
     if not result.ok:
         return Verdict("refused", seconds, f"plain PyTorch ran it; sandbox: {result.error}")
-    return Verdict("ok", seconds, _difference(result, namespace, output))
+    return Verdict("ok", seconds, difference(result, namespace, output))
 
 
 def check_mutated(source: str, budgets: Budgets = DEFAULT_BUDGETS) -> Verdict:
@@ -61,7 +61,7 @@ def check_mutated(source: str, budgets: Budgets = DEFAULT_BUDGETS) -> Verdict:
         return Verdict("ok", seconds, f"ran a program Python cannot compile: {exc}")
     except Exception:  # failed while running: nothing to compare
         return Verdict("sandbox_only", seconds)
-    return Verdict("ok", seconds, _difference(result, namespace, output))
+    return Verdict("ok", seconds, difference(result, namespace, output))
 
 
 def _timed_run(source: str, budgets: Budgets) -> tuple[object, float, str | None]:
@@ -93,7 +93,7 @@ def _error_problem(result, source: str) -> str | None:
     return None
 
 
-def _difference(result, namespace: dict, output: str) -> str | None:
+def difference(result, namespace: dict, output: str) -> str | None:
     """The first way the sandbox's run differs from plain PyTorch's, or None."""
     expected = plain_tensors(namespace)
     if set(result.tensors) != set(expected):

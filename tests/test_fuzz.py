@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from differential import _difference, check_mutated, check_valid
+from differential import check_mutated, check_valid, difference
 from hypothesis import HealthCheck, given, settings
 from program_grammar import RandomChoices, mutate, mutated_programs, valid_programs, write_valid
 
@@ -60,7 +60,7 @@ def test_the_oracle_notices_a_wrong_gradient(ref):
     cube = "w = torch.tensor(2., requires_grad=True)\n(w * w * w).backward()\n"
     result = playground.run(cube.replace("w * w * w", "w * w"))
     namespace, output = ref.run(cube)
-    assert "grad differs" in (_difference(result, namespace, output) or "")
+    assert "grad differs" in (difference(result, namespace, output) or "")
 
 
 # -- regressions the fuzzer found ------------------------------------------------
