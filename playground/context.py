@@ -13,6 +13,7 @@ import torch
 
 from .budgets import Budgets
 from .errors import BudgetExceeded
+from .limits import shape_bound
 from .trace import Tracer
 
 DEFAULT_SEED = 0
@@ -78,25 +79,43 @@ class RunContext:
         every tensor object a program can name is counted.
         """
         if isinstance(result, torch.Tensor | np.ndarray):
-            self.elements += result.numel() if isinstance(result, torch.Tensor) else result.size
+            numel = result.numel() if isinstance(result, torch.Tensor) else result.size
+            if numel == 0:
+                self._check_empty_shape(tuple(result.shape))
+            # The budget is of 4-byte elements, so it also bounds memory: float64 counts twice.
+            size = result.element_size() if isinstance(result, torch.Tensor) else result.itemsize
+            self.elements += numel * max(1, size // 4)
             if self.elements > self.budgets.total_elements:
                 raise BudgetExceeded(
                     f"The program created more than {self.budgets.total_elements:,} "
                     "tensor elements in total.",
-                    hint="Use fewer loop iterations or smaller tensors.",
+                    hint="Use fewer loop iterations or smaller tensors "
+                    "(a float64 element counts as two).",
                 )
 
-    def count_items(self, count: int) -> None:
+    def _check_empty_shape(self, shape: tuple[int, ...]) -> None:
+        """An empty tensor is free, but reducing its empty dimension is not."""
+        if shape_bound(shape) > self.budgets.tensor_elements:
+            raise BudgetExceeded(
+                f"An empty tensor of shape {shape} is refused: its other dimensions "
+                f"multiply past the limit of {self.budgets.tensor_elements:,} elements.",
+                hint="Use smaller shapes.",
+            )
+
+    def count_items(self, count: int, references: bool = False) -> None:
         """Count the items of a new string or list against the same total budget.
 
         Each sequence is bounded on its own; this bounds how many a loop can make.
+        A list or tuple item is an 8-byte reference, so `references` counts it twice
+        (the budget is of 4-byte tensor elements, keeping memory bounded too).
         """
-        self.items += count
+        self.items += count * (2 if references else 1)
         if self.items > self.budgets.total_elements:
             raise BudgetExceeded(
                 f"The program built more than {self.budgets.total_elements:,} characters "
                 "or list items in total.",
-                hint="Use fewer loop iterations or shorter strings and lists.",
+                hint="Use fewer loop iterations or shorter strings and lists "
+                "(a list item counts as two).",
             )
 
     def count_iteration(self) -> None:

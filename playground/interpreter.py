@@ -317,7 +317,11 @@ class Interpreter:
         if isinstance(container, list | tuple | str | range | torch.Size):
             if not isinstance(index, int | slice):
                 raise ProgramError("Sequence indices must be whole numbers or slices.")
-            return container[index]
+            result = container[index]
+            if isinstance(index, slice) and not isinstance(result, range):
+                # A slice is a new list or string.
+                self.ctx.count_items(len(result), references=not isinstance(result, str))
+            return result
         raise ProgramError(f"{type_name(container)} cannot be indexed.")
 
     def _index(self, node: ast.expr) -> object:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 import torch
 
 from .budgets import Budgets
-from .errors import BudgetExceeded
+from .errors import BudgetExceeded, ProgramError
 
 
 def check_numel(numel: int, budgets: Budgets, what: str = "A tensor") -> None:
@@ -27,6 +27,15 @@ def check_numel(numel: int, budgets: Budgets, what: str = "A tensor") -> None:
 def shape_numel(shape: Iterable[int]) -> int:
     """Product of a shape without overflow surprises (Python ints are exact)."""
     return math.prod(int(s) for s in shape)
+
+
+def shape_bound(shape: Iterable[int]) -> int:
+    """The product of a shape with empty dimensions counted as 1.
+
+    An empty tensor of shape (10**8, 0) costs nothing, but reducing its empty
+    dimension (`.sum(1)`) or multiplying it by its transpose makes a full one.
+    """
+    return math.prod(max(int(s), 1) for s in shape)
 
 
 def check_int(value: int, budgets: Budgets) -> int:
@@ -73,25 +82,47 @@ _SCALAR_TYPES = frozenset({int, float, bool})
 def nested_numel(data: object, budgets: Budgets) -> int:
     """Count the scalars in nested lists, stopping once past the tensor budget.
 
-    Lists may share sub-lists, so a short program can describe a huge nest;
-    counting stops as soon as the budget is passed, so the walk itself is bounded.
+    Lists may share sub-lists, so a short program can describe a huge nest: each
+    distinct list is read once and its count remembered, and the walk stops once it
+    has read more than the budget allows, so the walk itself is bounded. Empty rows
+    count as one, as empty dimensions do in `shape_bound`: a million empty lists
+    cost PyTorch seconds to read.
     """
-    count = 0
-    stack = [data]
+    if not isinstance(data, list | tuple):
+        return _leaf_numel(data)
+    limit = budgets.tensor_elements
+    counts: dict[int, int] = {}
+    stack: list[tuple[list | tuple, bool]] = [(data, False)]
+    expanding: set[int] = set()  # lists whose children are still being counted
+    work = 0
     while stack:
-        item = stack.pop()
-        if isinstance(item, list | tuple):
-            # A row of plain numbers is counted at C speed, not item by item, so
-            # even a nest past the budget is measured in milliseconds.
-            if set(map(type, item)) <= _SCALAR_TYPES:
-                count += len(item)
-            else:
-                stack.extend(item)
+        seq, expanded = stack.pop()
+        if id(seq) in counts:
+            continue
+        work += len(seq)
+        if set(map(type, seq)) <= _SCALAR_TYPES:  # counted at C speed
+            counts[id(seq)] = max(len(seq), 1)
+        elif expanded:
+            counts[id(seq)] = max(sum(_child_numel(c, counts) for c in seq), 1)
+            expanding.discard(id(seq))
         else:
-            count += item.numel() if isinstance(item, torch.Tensor) else 1
-        if count > budgets.tensor_elements or len(stack) > budgets.tensor_elements:
-            check_numel(max(count, len(stack)) + 1, budgets)
-    return count
+            stack.append((seq, True))
+            expanding.add(id(seq))
+            children = {id(c): c for c in seq if isinstance(c, list | tuple)}
+            if not expanding.isdisjoint(children):  # `l[0] = l`
+                raise ProgramError("A list that contains itself cannot become a tensor.")
+            stack.extend((c, False) for key, c in children.items() if key not in counts)
+        if counts.get(id(seq), 0) > limit or work > 2 * limit:
+            check_numel(max(counts.get(id(seq), 0), limit + 1), budgets)
+    return counts[id(data)]
+
+
+def _child_numel(item: object, counts: dict[int, int]) -> int:
+    return counts[id(item)] if isinstance(item, list | tuple) else _leaf_numel(item)
+
+
+def _leaf_numel(item: object) -> int:
+    return max(item.numel(), 1) if isinstance(item, torch.Tensor) else 1
 
 
 def broadcast_bound(a: torch.Tensor | object, b: torch.Tensor | object) -> int:

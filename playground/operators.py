@@ -9,7 +9,7 @@ from collections.abc import Callable
 import torch
 
 from .context import RunContext
-from .errors import NotAllowed, ProgramError
+from .errors import BudgetExceeded, NotAllowed, ProgramError
 from .limits import (
     broadcast_bound,
     check_int,
@@ -101,14 +101,14 @@ def _sequence_binary(
         if not isinstance(times, int) or isinstance(times, bool):
             raise ProgramError(f"Can only repeat a {type_name(seq)} by a whole number.")
         check_repeat(len(seq), times, ctx.budgets)
-        ctx.count_items(len(seq) * max(times, 0))
+        ctx.count_items(len(seq) * max(times, 0), references=not isinstance(seq, str))
         return fn(left, right)
     if type(left) is not type(right):
         raise ProgramError(
             f"Unsupported operand types for +: {type_name(left)} and {type_name(right)}."
         )
     check_repeat(len(left) + len(right), 1, ctx.budgets)
-    ctx.count_items(len(left) + len(right))
+    ctx.count_items(len(left) + len(right), references=not isinstance(left, str))
     result = fn(left, right)
     check_length(result, ctx.budgets)
     return result
@@ -139,7 +139,55 @@ def compare(ctx: RunContext, op: ast.cmpop, left: object, right: object) -> obje
         result = COMPARE[type(op)](left, right)
         ctx.count_op(result)
         return result
+    _check_compare_cost(ctx, op, left, right)
     return COMPARE[type(op)](left, right)
+
+
+def _check_compare_cost(ctx: RunContext, op: ast.cmpop, left: object, right: object) -> None:
+    """Python compares nested lists and scans ranges in C, with no budget checks.
+
+    Lists that share sub-lists (`a = [a, a]` in a loop) compare in exponential
+    time and `1.5 in range(2**62)` scans every number, so bound the work first.
+    """
+    if isinstance(op, ast.Is | ast.IsNot):
+        return
+    limit = ctx.budgets.tensor_elements
+    if isinstance(op, ast.In | ast.NotIn) and isinstance(right, range):
+        cost = 1 if type(left) in (int, bool) else _range_length(right, limit)
+    elif isinstance(op, ast.In | ast.NotIn):
+        cost = _compare_work(right, limit)
+    else:
+        cost = min(_compare_work(left, limit), _compare_work(right, limit))
+    if cost > limit:
+        raise BudgetExceeded(
+            f"Comparing these values would take more than {limit:,} steps.",
+            hint="Compare smaller lists, or tensors.",
+        )
+
+
+def _compare_work(value: object, limit: int) -> int:
+    """Items a comparison may visit in `value` (shared sub-lists counted each time)."""
+    work = 0
+    stack = [value]
+    while stack and work <= limit:
+        item = stack.pop()
+        work += 1
+        if isinstance(item, list | tuple):
+            work += len(item)  # also bounds the stack
+            stack.extend(item)
+        elif isinstance(item, str):
+            work += len(item)
+        elif isinstance(item, torch.Tensor):
+            work += item.numel()
+    return work
+
+
+def _range_length(values: range, limit: int) -> int:
+    """`len(values)`, which Python refuses past sys.maxsize."""
+    try:
+        return len(values)
+    except OverflowError:
+        return limit + 1
 
 
 def truth(value: object) -> bool:

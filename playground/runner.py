@@ -22,6 +22,9 @@ from .tensor_info import TensorInfo, grad_note, snapshot
 
 # Graphs larger than this are drawn nearest-the-output first, the rest summarised.
 DEFAULT_MAX_NODES = 5_000
+# Describing 5,000 nodes takes over a second; a program stopped by a budget shows a
+# smaller part of its graph, so the refusal still arrives within the time budget.
+REFUSED_MAX_NODES = 600
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ def run(
         error = BudgetExceeded("The program ran out of memory.")
     except Exception as exc:  # a bug of ours must still not crash the page
         error = PlaygroundError(f"Internal error ({type(exc).__name__}): {exc}")
+    if isinstance(error, BudgetExceeded) and (max_nodes is None or max_nodes > REFUSED_MAX_NODES):
+        max_nodes = REFUSED_MAX_NODES
     return _describe(ctx, scope, error, max_nodes)
 
 

@@ -122,7 +122,10 @@ def _vet(tree: ast.Module, budgets: Budgets) -> None:
                 *where,
                 hint="Split deeply nested expressions into named steps.",
             )
-        _vet_node(node)
+        try:
+            _vet_node(node)
+        except NotAllowed as exc:  # operators (`<<`, `|`) have no location of their own
+            raise exc.at(*where) from None
         for child in ast.iter_child_nodes(node):
             stack.append((child, depth + 1, where))
 

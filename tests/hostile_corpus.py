@@ -1,0 +1,464 @@
+"""Hostile and broken programs, each with the refusal it must get (data only).
+
+Used by `test_hostile_corpus.py`. `kind` is the `kind` of a `playground.errors`
+class, or None for garbage the sandbox should simply run (empty input, comments).
+`line` is the line the error must point at, None where the whole program is meant
+(source too long, nested too deeply to parse), or ANY_LINE where a time budget trips
+wherever the loop happens to be (some line of the program, but which one varies).
+`words` must all appear in the error message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile program and the outcome the sandbox must give it."""
+
+    id: str
+    source: str
+    kind: str | None
+    line: int | None
+    words: tuple[str, ...] = ()
+
+
+ANY_LINE = -1  # some line of the program must be named, whichever the loop was on
+P = "x = torch.tensor(3., requires_grad=True)\n"  # a prelude, so most cases point at line 2
+
+
+def _na(id_: str, body: str, *words: str, line: int = 2) -> Case:
+    """A refusal of the allow-list, after the prelude."""
+    return Case(id_, P + body, "not_allowed", line, words)
+
+
+def _budget(id_: str, source: str, line: int | None, *words: str) -> Case:
+    return Case(id_, source, "budget", line, words)
+
+
+ESCAPES: list[Case] = [
+    _na("subclasses walk", "s = ().__class__.__base__.__subclasses__()\n", "__"),
+    _na("x.__class__", "c = x.__class__\n", "__class__"),
+    _na("type(x)", "t = type(x)\n", "type"),
+    _na("getattr", "f = getattr(torch, 'load')\n", "getattr"),
+    _na("setattr", "setattr(x, 'grad', None)\n", "setattr"),
+    _na("hasattr", "h = hasattr(x, 'grad')\n", "hasattr"),
+    _na("delattr", "delattr(x, 'grad')\n", "delattr"),
+    _na("globals()", "g = globals()\n", "globals"),
+    _na("locals()", "g = locals()\n", "locals"),
+    _na("vars()", "v = vars()\n", "vars"),
+    _na("dir()", "d = dir(x)\n", "dir"),
+    _na("__builtins__", "b = __builtins__\n", "__builtins__"),
+    _na("__builtins__ subscript", "b = __builtins__['open']\n", "__builtins__"),
+    _na("__import__", "m = __import__('os')\n", "__import__"),
+    _na("importlib name", "m = importlib.import_module('os')\n", "importlib"),
+    _na("import importlib", "import importlib\n", "import importlib"),
+    _na("import os", "import os\n", "import os"),
+    _na("import sys", "import sys\n", "import sys"),
+    _na("import subprocess", "import subprocess\n", "subprocess"),
+    _na("import socket", "import socket\n", "socket"),
+    _na("import ctypes", "import ctypes\n", "ctypes"),
+    _na("import builtins", "import builtins\n", "builtins"),
+    _na("import torch.nn", "import torch.nn\n", "torch.nn"),
+    _na("import numpy as n", "import numpy as n\n", "numpy"),
+    _na("from os import system", "from os import system\n", "from ... import"),
+    _na("from torch import load", "from torch import load\n", "from ... import"),
+    _na("eval", "eval('1 + 1')\n", "eval"),
+    _na("exec", "exec('import os')\n", "exec"),
+    _na("compile", "c = compile('1', 'f', 'eval')\n", "compile"),
+    _na("open", "f = open('/etc/passwd')\n", "open"),
+    _na("open for writing", "f = open('pwned', 'w')\n", "open"),
+    _na("object", "o = object()\n", "object"),
+    _na("super", "s = super()\n", "super"),
+    _na("id", "i = id(x)\n", "id"),
+    _na("memoryview", "m = memoryview(x)\n", "memoryview"),
+    _na("bytearray", "b = bytearray(10)\n", "bytearray"),
+    _na("chr", "c = chr(65)\n", "chr"),
+    _na("format builtin", "f = format(x, '')\n", "format"),
+    _na("breakpoint", "breakpoint()\n", "breakpoint"),
+    _na("input", "s = input()\n", "input"),
+    _na("help", "help(torch)\n", "help"),
+    _na("exit", "exit()\n", "exit"),
+    _na("quit", "quit()\n", "quit"),
+    _na("os name", "os.system('id')\n", "os"),
+    _na("sys name", "m = sys.modules\n", "sys"),
+    _na("generator gi_frame", "def g():\n    yield 1\nf = g().gi_frame\n", "yield", line=3),
+    _na("generator expression frame", "f = (i for i in [1]).gi_frame\n", "generator"),
+    _na("f_globals", "def f():\n    return 1\ng = f.f_globals\n", "f_globals", line=4),
+    _na("__globals__", "def f():\n    return 1\ng = f.__globals__\n", "__globals__", line=4),
+    _na("__code__", "def f():\n    return 1\nc = f.__code__\n", "__code__", line=4),
+    _na("__closure__", "def f():\n    return 1\nc = f.__closure__\n", "__closure__", line=4),
+    _na("__reduce__", "r = x.__reduce__()\n", "__reduce__"),
+    _na("__reduce_ex__", "r = x.__reduce_ex__(2)\n", "__reduce_ex__"),
+    _na("__dict__", "d = x.__dict__\n", "__dict__"),
+    _na("__getattribute__", "g = x.__getattribute__('grad')\n", "__getattribute__"),
+    _na("__init__ of a builtin", "i = print.__init__\n", "__init__"),
+    _na("mro", "m = x.__class__.mro()\n", "__class__"),
+    _na("mro via dunder", "m = x.__mro__\n", "__mro__"),
+    _na("exception traceback frame", "try:\n    1 / 0\nexcept Exception as e:\n    pass\n", "try"),
+    _na("tb_frame", "f = x.tb_frame\n", "tb_frame"),
+    _na("str.format attribute trick", "s = '{0.__class__}'.format(x)\n", "format"),
+    _na("str.format_map", "s = '{a}'.format_map(x)\n", "format_map"),
+    _na("f-string attribute", "s = f'{x.__class__}'\n", "__class__"),
+    _na("f-string nested spec attr", "s = f'{x:{x.__doc__}}'\n", "__doc__"),
+    _na("torch.load", "m = torch.load('model.pt')\n", "torch.load"),
+    _na("torch.save", "torch.save(x, 'x.pt')\n", "torch.save"),
+    _na("torch.from_file", "y = torch.from_file('pwned.bin')\n", "torch.from_file"),
+    _na("np.load", "a = np.load('a.npy')\n", "numpy.load"),
+    _na("np.save", "np.save('a.npy', 1)\n", "numpy.save"),
+    _na("np.fromfile", "a = np.fromfile('a.bin')\n", "numpy.fromfile"),
+    _na("np.memmap", "a = np.memmap('a.bin')\n", "numpy.memmap"),
+    _na("np.ctypeslib", "c = np.ctypeslib\n", "numpy.ctypeslib"),
+    _na("np.loadtxt", "a = np.loadtxt('/etc/passwd')\n", "numpy.loadtxt"),
+    _na("x.tofile", "x.tofile('x.bin')\n", "tofile"),
+    _na("x.numpy().tofile", "x.numpy().tofile('x.bin')\n", "numpy"),
+    _na("x.storage", "s = x.storage()\n", "storage"),
+    _na("x.untyped_storage", "s = x.untyped_storage()\n", "untyped_storage"),
+    _na("torch.hub", "h = torch.hub\n", "torch.hub"),
+    _na("torch.hub.load", "m = torch.hub.load('a', 'b')\n", "torch.hub"),
+    _na("torch.ops", "o = torch.ops.aten\n", "torch.ops"),
+    _na("torch.utils", "u = torch.utils\n", "torch.utils"),
+    _na("torch.classes", "c = torch.classes\n", "torch.classes"),
+    _na("torch.library", "l = torch.library\n", "torch.library"),
+    _na("torch.compile", "f = torch.compile(x)\n", "torch.compile"),
+    _na("torch.jit", "j = torch.jit.script\n", "torch.jit"),
+    _na("torch.fx", "g = torch.fx\n", "torch.fx"),
+    _na("torch.nn", "m = torch.nn.Linear(2, 2)\n", "torch.nn"),
+    _na("torch.autograd", "g = torch.autograd.grad\n", "torch.autograd"),
+    _na("torch._C", "c = torch._C\n", "_C"),
+    _na("torch.__dict__", "d = torch.__dict__\n", "__dict__"),
+    _na("torch.set_default_dtype", "torch.set_default_dtype(torch.float64)\n", "set_default"),
+    _na("torch.set_grad_enabled", "torch.set_grad_enabled(False)\n", "set_grad_enabled"),
+    _na("torch.enable_grad", "with torch.enable_grad():\n    pass\n", "enable_grad"),
+    _na("torch.inference_mode", "with torch.inference_mode():\n    pass\n", "inference_mode"),
+    _na("torch.set_num_threads", "torch.set_num_threads(1)\n", "set_num_threads"),
+    _na("torch.set_detect_anomaly", "torch.autograd.set_detect_anomaly(True)\n", "autograd"),
+    _na("torch.random", "s = torch.random.get_rng_state()\n", "torch.random"),
+    _na("torch.seed", "torch.seed()\n", "torch.seed"),
+    _na("torch.set_printoptions", "torch.set_printoptions(precision=100)\n", "set_print"),
+    _na("torch.cat", "y = torch.cat([x, x])\n", "torch.cat"),
+    _na("torch.empty", "y = torch.empty(10**9)\n", "torch.empty"),
+    _na("attribute write on torch", "torch.tensor = print\n", "Cannot set attributes"),
+    _na("attribute write on np", "np.array = print\n", "Cannot set attributes"),
+    _na("attribute write on a function", "def f():\n    return 1\nf.x = 1\n", "Cannot set", line=4),
+    _na("tensor attribute write", "x.shape = (1,)\n", "shape"),
+    _na("tensor grad_fn internals", "y = x * 2\nn = y.grad_fn.next_functions\n", "next", line=3),
+    _na("tensor register_hook", "x.register_hook(print)\n", "register_hook"),
+    _na("x.expand bomb", "y = x.expand(10**6, 10**6).sum()\n", "expand"),
+    _na("x.repeat bomb", "y = x.repeat(10**6, 10**6)\n", "repeat"),
+    _na("x.new_empty", "y = x.new_empty(10**9)\n", "new_empty"),
+    _na("x.apply_", "x.apply_(print)\n", "apply_"),
+    _na("x.to file-ish", "y = x.to('meta')\n", ".to"),
+    _na("dtype attribute", "d = torch.float32.is_floating_point\n", "is_floating_point"),
+    _na("shape method", "c = x.shape.count\n", "count"),
+    _na("string method", "s = 'abc'.upper()\n", "upper"),
+    _na("list method", "l = [1]\nl.append(2)\n", "append", line=3),
+    _na("lambda", "f = lambda v: v\n", "lambda"),
+    _na("class", "class A:\n    pass\n", "class"),
+    _na("try", "try:\n    pass\nexcept Exception:\n    pass\n", "try"),
+    _na("raise", "raise ValueError('x')\n", "raise"),
+    _na("assert", "assert False\n", "assert"),
+    _na("global", "def f():\n    global x\n", "global", line=3),
+    _na("nonlocal", "def f():\n    y = 1\n    def g():\n        nonlocal y\n", "nonlocal", line=5),
+    _na("del", "del x\n", "del"),
+    _na("walrus", "y = (z := 1)\n", ":="),
+    _na("yield", "def f():\n    yield x\n", "yield", line=3),
+    _na("yield from", "def f():\n    yield from [x]\n", "yield from", line=3),
+    _na("async def", "async def f():\n    pass\n", "async"),
+    _na("await", "async def f():\n    await f()\n", "async"),
+    _na("decorator", "@print\ndef f():\n    pass\n", "Decorator", line=3),
+    _na("dict literal", "d = {'a': 1}\n", "dictionaries"),
+    _na("set literal", "s = {1, 2}\n", "sets"),
+    _na("list comprehension", "l = [i for i in range(3)]\n", "compre"),
+    _na("dict comprehension", "d = {i: i for i in range(3)}\n", "compre"),
+    _na("match", "match x:\n    case _:\n        pass\n", "match"),
+    _na("star args", "a = [1]\nprint(*a)\n", "*", line=3),
+    _na("** kwargs", "d = 1\nprint(**d)\n", "**", line=3),
+    _na("def *args", "def f(*args):\n    return 1\n", "positional"),
+    _na("def **kwargs", "def f(**kw):\n    return 1\n", "positional"),
+    _na("bit shift", "y = 1 << 10**9\n", "bit shifts"),
+    _na("bytes literal", "b = b'abc'\n", "bytes"),
+    _na("annotated assignment", "y: int = 1\n", "annotated"),
+    _na("binding eval", "def eval(a):\n    return a\n", "eval"),
+    _na("dunder function name", "def __init__(a):\n    return a\n", "__init__"),
+    _na("with open", "with open('x') as f:\n    pass\n", "open"),
+    _na("with no_grad as", "with torch.no_grad() as g:\n    pass\n", "no_grad"),
+    _na("'%s' % tuple trick", "s = '%s' % (x.__class__,)\n", "__class__"),
+    _na("cyrillic а in __class__", "c = x.__clаss__\n", "__cl"),
+    _na("fullwidth eval", "ｅｖａｌ('1')\n", "eval"),
+    _na("NFKC ｅval", "ｅval('1')\n", "eval"),
+    _na("fullwidth __class__", "c = x.__ｃｌａｓｓ__\n", "__class__"),
+    _na("fullwidth open", "f = ｏｐｅｎ('x')\n", "open"),
+    _na("fullwidth import os", "import ｏｓ\n", "import os"),
+    _na("mathematical bold exec", "𝐞𝐱𝐞𝐜('1')\n", "exec"),
+    _na("return outside a function", "return x\n", "return"),
+    _na("break outside a loop", "if True:\n    break\n", "break", line=3),
+]
+
+RUNTIME: list[Case] = [
+    Case("'%s' % x", P + "s = '%s' % x\n", "runtime", 2, ("%",)),
+    Case("'%d' % 5", P + "s = '%d' % 5\n", "runtime", 2, ("%",)),
+    Case("unknown name", P + "y = x * nope\n", "unknown_name", 2, ("nope",)),
+    Case("cyrillic а in a name", P + "y = xа * 2\n", "unknown_name", 2, ("xа",)),
+    Case("fullwidth x is x", P + "y = ｘ * 2\nz = y @ y\n", "runtime", 3, ()),
+    Case("calling a tensor", P + "y = x()\n", "runtime", 2, ("not callable",)),
+    Case("loop over a function", P + "for i in print:\n    pass\n", "runtime", 2, ("loop",)),
+    Case("int of inf", P + "n = int(float('inf'))\n", "runtime", 2, ()),
+    Case("float overflow", P + "y = 1.5 ** 10**5\n", "runtime", 2, ()),
+    Case("tensor to an int too big", P + "y = torch.tensor(" + "9" * 30 + ")\n", "runtime", 2, ()),
+]
+
+RESOURCE: list[Case] = [
+    _budget("9**9**9", "x = 9**9**9\n", 1, "too large an integer"),
+    _budget("10**10**10", "x = 1\ny = 10**10**10\n", 2, "too large an integer"),
+    _budget("(-2)**10**10", "x = (-2) ** 10**10\n", 1, "too large"),
+    _budget("int squaring", "x = 2\nfor i in range(100):\n    x = x * x\n", 3, "64 bits"),
+    _budget("int('9'*30)", "n = int('9' * 30)\n", 1, "64 bits"),
+    _budget("'a'*10**9", "s = 'a' * 10**9\n", 1, "1,000,000,000 items"),
+    _budget("[0]*10**9", "l = [0] * 10**9\n", 1, "1,000,000,000 items"),
+    _budget("'a'*10**9 reversed", "s = 10**9 * 'a'\n", 1, "1,000,000,000 items"),
+    _budget("string doubling", "s = 'a'\nfor i in range(40):\n    s = s + s\n", 3, "100,000"),
+    _budget("f-string width", "s = f'{1:>1000000000}'\n", 1, "100"),
+    _budget("f-string precision", "s = f'{1.5:.1000000000f}'\n", 1, "100"),
+    _budget("f-string nested width", "w = 10**9\ns = f'{1:>{w}}'\n", 2, "100"),
+    _budget(
+        "flattening [[0]*10**4]*10**4",
+        "m = [[0] * 10**4] * 10**4\nflat = []\nfor row in m:\n    flat = flat + row\n",
+        4,
+        "100,000",
+    ),
+    _budget(
+        "tensor of [[0]*10**4]*10**4", "t = torch.tensor([[0] * 10**4] * 10**4)\n", 1, "elements"
+    ),
+    _budget("torch.ones(10**5, 10**5)", "x = torch.ones(10**5, 10**5)\n", 1, "10,000,000,000"),
+    _budget("torch.zeros(10**9)", "x = torch.zeros(10**9)\n", 1, "1,000,000,000"),
+    _budget("torch.randn huge", "x = torch.randn(10**4, 10**4)\n", 1, "elements"),
+    _budget("torch.full huge", "x = torch.full((10**5, 10**5), 1.)\n", 1, "elements"),
+    _budget("torch.arange(1e12)", "x = torch.arange(1e12)\n", 1, "elements"),
+    _budget("torch.arange inf", "x = torch.arange(float('inf'))\n", 1, "elements"),
+    _budget("torch.linspace huge", "x = torch.linspace(0, 1, 10**9)\n", 1, "elements"),
+    _budget(
+        "outer-product broadcast",
+        "x = torch.ones(10**5, 1) * torch.ones(1, 10**5)\n",
+        1,
+        "elements",
+    ),
+    Case(
+        "comparison broadcast",
+        "x = torch.ones(10**5, 1) < torch.ones(1, 10**5)\n",
+        "not_allowed",
+        1,
+        ("Comparing tensors",),
+    ),
+    _budget(
+        "pow broadcast",
+        "a = torch.ones(1000, 1000)\nb = a.pow(torch.ones(1000, 1, 1))\n",
+        2,
+        "elements",
+    ),
+    _budget("huge matmul", "a = torch.ones(10**6, 1)\nc = a @ a.t()\n", 2, "matrix product"),
+    Case(
+        "torch.cat-like doubling",
+        "x = torch.ones(2)\nfor i in range(40):\n    x = torch.tensor([x, x])\n",
+        "runtime",
+        3,
+        ("only one element",),
+    ),
+    _budget("empty tensor reduced", "e = torch.zeros(10**8, 0)\ny = e.sum(1)\n", 1, "empty tensor"),
+    _budget(
+        "empty tensor reshaped",
+        "e = torch.zeros(0)\nf = e.reshape(10**8, 0)\ng = f.mean(1)\n",
+        2,
+        "empty tensor",
+    ),
+    _budget("empty matmul", "e = torch.zeros(30000, 0)\ny = e @ e.t()\n", 2, "matrix product"),
+    _budget(
+        "empty broadcast",
+        "a = torch.zeros(1000, 1, 0)\nb = torch.zeros(1, 1000, 0)\nc = a + b\n"
+        "d = c + torch.zeros(1000, 1, 1, 0)\n",
+        4,
+        "empty tensor",
+    ),
+    _budget(
+        "total elements",
+        "x = torch.ones(10**6)\nfor i in range(100):\n    y = x * 2\n",
+        3,
+        "16,000,000",
+    ),
+    _budget("range(10**12)", "for i in range(10**12):\n    pass\n", ANY_LINE),
+    _budget("while True: pass", "while True:\n    pass\n", ANY_LINE),
+    _budget(
+        "nested loops 10**4 x 10**4",
+        "for i in range(10**4):\n    for j in range(10**4):\n        pass\n",
+        ANY_LINE,
+    ),
+    _budget("recursion through def", "def f(n):\n    return f(n + 1)\nf(0)\n", 2, "calls deep"),
+    _budget(
+        "mutual recursion",
+        "def f(n):\n    return g(n)\ndef g(n):\n    return f(n)\nf(0)\n",
+        4,
+        "calls deep",
+    ),
+    _budget("a million-line program", "x = 1\n" * 10**6, None, "20,000"),
+    _budget("a million empty lines", "\n" * 10**6, None, "20,000"),
+    _budget("100 KB of +", "+" * 100_000, None, "20,000"),
+    _budget("very long line", "x = 1" + " + 1" * 6000 + "\n", None, "20,000"),
+    _budget(
+        "200 nested parenthesised sums", "x = " + "(1 + " * 200 + "1" + ")" * 200 + "\n", 1, "nest"
+    ),
+    _budget("deep nested lists", "y = 1\nx = " + "[" * 150 + "]" * 150 + "\n", 2, "nest"),
+    _budget("deep nested calls", "x = " + "abs(" * 100 + "1" + ")" * 100 + "\n", 1, "nest"),
+    _budget("deep nested tuples", "x = " + "(1, " * 100 + "1" + ")" * 100 + "\n", 1, "nest"),
+    _budget("deep nested unary minus", "x = " + "-" * 19000 + "1\n", None, "nested too deeply"),
+    _budget(
+        "long + chain under the size limit",
+        "x = " + "+".join(["1"] * 9000) + "\n",
+        None,
+        "too deeply",
+    ),
+    _budget("too many syntax elements", "x = [" + "a+a, " * 3900 + "]\n", None, "syntax elements"),
+    _budget(
+        "deeply nested blocks",
+        "".join("    " * i + "if True:\n" for i in range(70)) + "    " * 70 + "pass\n",
+        61,
+        "60 levels",
+    ),
+    _budget(
+        "shared nested list comparison",
+        "a = []\nb = []\nfor i in range(100):\n    a = [a, a]\n    b = [b, b]\nc = a == b\n",
+        6,
+        "Comparing",
+    ),
+    _budget("float in a huge range", "x = 1.5 in range(2**62)\n", 1, "Comparing"),
+    _budget("list in a huge range", "x = [] in range(2**62)\n", 1, "Comparing"),
+    _budget(
+        "slices built in a loop",
+        "s = [0] * 99999\nl = []\nfor i in range(10**6):\n    l = [l, s[:]]\n",
+        4,
+        "16,000,000",
+    ),
+    _budget(
+        "string slices built in a loop",
+        "s = 'a' * 99999\nl = []\nfor i in range(10**6):\n    l = [l, s[1:]]\n",
+        4,
+        "16,000,000",
+    ),
+    _budget(
+        "text built in a loop",
+        "s = 'a' * 99999\nl = []\nfor i in range(10**6):\n    l = [l, s + 'b']\n",
+        4,
+        "16,000,000",
+    ),
+    _budget(
+        "a deep list compared",
+        "a = []\nb = []\nfor i in range(5000):\n    a = [a]\n    b = [b]\nc = a == b\n",
+        6,
+        "deep",
+    ),
+    _budget(
+        "graph depth chain",
+        P + "y = x * 1\nfor i in range(10**6):\n    y = y * 1.0\n",
+        ANY_LINE,
+        "",
+    ),
+    _budget("print flood", "for i in range(10**7):\n    print('spam' * 1000)\n", 2, "16,000,000"),
+]
+
+RESOURCE += [
+    _budget(
+        "float64 tensors kept in a list",
+        "l = []\nfor i in range(20):\n    l = [l, torch.ones(10**6, dtype=torch.float64)]\n",
+        3,
+        "16,000,000",
+    ),
+    _budget(
+        "lists built in a loop",
+        "s = [0] * 99999\nl = []\nfor i in range(10**6):\n    l = [l, s + [1]]\n",
+        4,
+        "16,000,000",
+    ),
+    _budget(
+        "wide characters built in a loop",
+        "s = '\U0001f600' * 99999\nl = []\nfor i in range(10**6):\n    l = [l, s + 'b']\n",
+        4,
+        "16,000,000",
+    ),
+    _budget(
+        "tuple slices built in a loop",
+        "t = (0,) * 99999\nl = []\nfor i in range(10**6):\n    l = [l, t[1:]]\n",
+        4,
+        "16,000,000",
+    ),
+    _budget(
+        "shared nest membership",
+        "a = [0]\nb = [0]\nfor i in range(60):\n    a = [a, a]\n    b = [b, b]\nc = a in [b]\n",
+        6,
+        "Comparing",
+    ),
+    _budget(
+        "string in a huge list", "l = ['a' * 1000] * 100000\nc = 'a' * 1000 in l\n", 2, "Comparing"
+    ),
+    Case(
+        "printing a shared nest",
+        "a = []\nfor i in range(100):\n    a = [a, a]\nprint(a)\nprint(f'{a!r}')\nz = a * nope\n",
+        "unknown_name",
+        6,
+        ("nope",),
+    ),
+    _budget(
+        "int growing in a function",
+        "def f(n):\n    return n * n\nx = f(f(f(f(f(f(f(3)))))))\n",
+        2,
+        "64 bits",
+    ),
+    _budget(
+        "empty full reduced", "e = torch.full((10**8, 0), 1.)\ny = e.sum(1)\n", 1, "empty tensor"
+    ),
+    Case(
+        "self-containing list to a tensor",
+        "l = [0]\nl[0] = l\nt = torch.tensor(l)\n",
+        "runtime",
+        3,
+        ("contains itself",),
+    ),
+    _budget(
+        "self-containing lists compared",
+        "l = [0]\nl[0] = l\nm = [0]\nm[0] = m\nc = l == m\n",
+        5,
+        "Comparing",
+    ),
+    Case(
+        "a million shared rows, within budget",
+        "t = torch.tensor([[[0]] * 1000] * 1000)\n",
+        None,
+        None,
+    ),
+    _budget(
+        "empty tensor from nested lists", "t = torch.tensor([[[]] * 1000] * 1001)\n", 1, "elements"
+    ),
+]
+
+GARBAGE: list[Case] = [
+    Case("null bytes", "x = 1\x00\ny = 2\n", "syntax", 1, ("null bytes",)),
+    Case("only a null byte", "\x00", "syntax", 1, ("null bytes",)),
+    Case("unicode look-alike letter in keyword", "іf True:\n    pass\n", "syntax", 1, ("Syntax",)),
+    Case("tabs mixed with spaces", "if True:\n\tx = 1\n        y = 2\n", "syntax", 3, ()),
+    Case("unterminated string", "x = 'abc\n", "syntax", 1, ("Syntax",)),
+    Case("unterminated triple string", 'x = 1\ny = """abc\n', "syntax", 2, ("Syntax",)),
+    Case("unexpected indent", "x = 1\n    y = 2\n", "syntax", 2, ("indent",)),
+    Case("200 nested parentheses", "x = " + "(" * 200 + ")" * 200 + "\n", None, None, ()),
+    Case("201 nested parentheses", "x = " + "(" * 201 + ")" * 201 + "\n", "syntax", 1, ("nested",)),
+    Case("unclosed bracket", P + "y = (x + 1\n", "syntax", 2, ("Syntax",)),
+    Case("byte order mark", "\ufeffx = 1\n", "syntax", 1, ()),
+    Case("lone surrogate", "x = '\ud800'\n", "syntax", None, ()),
+    Case("control characters", "x = 1\x1b[2J\x07\n", "syntax", 1, ()),
+    Case("binary noise", bytes(range(256)).decode("latin-1"), "syntax", 1, ()),
+    Case("5000-digit literal", "x = " + "9" * 5000 + "\n", "syntax", 1, ("digits",)),
+    Case("only comments", "# just a comment\n# and another\n", None, None, ()),
+    Case("empty input", "", None, None, ()),
+    Case("only whitespace", "   \n\n\t\n", None, None, ()),
+    Case("right-to-left override in a comment", "x = 1 # \u202e\n", None, None, ()),
+]
+
+CORPUS: list[Case] = [*ESCAPES, *RUNTIME, *RESOURCE, *GARBAGE]
