@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadtest_server import Server
+from loadtest_server import ROOT, Server, cpu_pressure_us, load_average
 from loadtest_students import THINK, Record, leave_mid_training, student
 from local_server import free_port
 
@@ -88,6 +88,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar=("MIN", "MAX"),
         help="seconds between a student's steps (uniform)",
     )
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        default=ROOT,
+        help="run the app from another checkout (e.g. `git archive` of the "
+        "commit before a change) to compare before/after",
+    )
+    parser.add_argument(
+        "--waves",
+        type=int,
+        default=1,
+        help="classes one after another (a leak grows from wave to wave)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="2 students, 5 s, 1 leaver (CI)")
     args = parser.parse_args(argv)  # fmt: skip
@@ -120,27 +133,48 @@ def start_watchdog(server: Server, limit_s: float) -> None:
 
 async def drive(args: argparse.Namespace, server: Server) -> dict:
     """All phases; returns the numbers for the report."""
-    port, out = server.port, {"rss_cold": server.rss()}
+    port, out = server.port, {"rss_cold": server.rss(), "record": Record(), "rss_ends": []}
     browsers = start_browsers(args, port)
-    warm = Record()
+    warm = await one_visit(port, -1, args)
+    out["warm_errors"] = warm.errors
+    out["rss_start"] = server.rss()
+    out["visitor_errors"] = []
+    for wave in range(args.waves):
+        await class_wave(args, server, out, browsers if wave == 0 else None, wave)
+    return out
+
+
+async def one_visit(port: int, seed: int, args: argparse.Namespace) -> Record:
+    """One student does every interaction once and leaves."""
+    visit = Record()
     session = await student(
-        port, -1, time.monotonic() + 60, warm, ramp_s=0, rounds=1, think=args.think
+        port, seed, time.monotonic() + 60, visit, ramp_s=0, rounds=1, think=args.think
     )
     if session is not None:
         await session.close()
     await asyncio.sleep(SETTLE_S)
-    out["warm_errors"] = warm.errors
-    out["rss_start"], cpu0, t0 = server.rss(), server.cpu(), time.monotonic()
-    record, until = Record(), t0 + args.duration
+    return visit
+
+
+async def class_wave(args: argparse.Namespace, server: Server, out: dict, browsers, wave: int):
+    """A class arrives, works, idles, leaves (some mid-training); then the TTL passes."""
+    port, record = server.port, out["record"]
+    cpu0, t0, until = server.cpu(), time.monotonic(), time.monotonic() + args.duration
+    out["load_before"], psi0 = load_average(), cpu_pressure_us()
     if browsers:
         await asyncio.to_thread(browsers.ready.wait, 300)
         browsers.begin(until)
-    tasks = [student(port, args.seed * 1000 + i, until, record, ramp_s=2.0, think=args.think)
-             for i in range(args.students)]  # fmt: skip
+    seeds = [args.seed * 100_000 + wave * 1000 + i for i in range(args.students)]
+    tasks = [student(port, seed, until, record, ramp_s=2.0, think=args.think) for seed in seeds]
     sessions = [s for s in await asyncio.gather(*tasks) if s is not None]
-    out["active_s"], out["cpu_s"] = time.monotonic() - t0, server.cpu() - cpu0
-    out["rss_peak"] = server.peak_since(t0)
-    out["browser_latencies"] = await asyncio.to_thread(browsers.join) if browsers else None
+    active_s = time.monotonic() - t0
+    out["active_s"] = out.get("active_s", 0.0) + active_s
+    out["cpu_s"] = out.get("cpu_s", 0.0) + server.cpu() - cpu0
+    out["rss_peak"] = max(out.get("rss_peak", 0.0), server.peak_since(t0))
+    out["load_after"], psi1 = load_average(), cpu_pressure_us()
+    out["cpu_wait"] = (psi1 - psi0) / 1e6 / active_s if psi0 is not None else None
+    if browsers:
+        out["browser_latencies"] = await asyncio.to_thread(browsers.join)
     await asyncio.sleep(SETTLE_S)
     out["rss_idle"], out["idle_sessions"] = server.rss(), len(sessions)
     await asyncio.gather(*(leave_mid_training(port, record) for _ in range(args.leavers)))
@@ -149,16 +183,9 @@ async def drive(args: argparse.Namespace, server: Server) -> dict:
     await asyncio.sleep(SETTLE_S)
     out["rss_left"] = server.rss()
     await asyncio.sleep(args.ttl + 2 + 3)  # the leavers' runs end, then their TTL passes
-    visitor = Record()
-    session = await student(
-        port, -2, time.monotonic() + 60, visitor, ramp_s=0, rounds=1, think=args.think
-    )
-    if session is not None:
-        await session.close()
-    await asyncio.sleep(SETTLE_S)
-    out["rss_end"], out["record"] = server.rss(), record
-    out["visitor_errors"] = visitor.errors
-    return out
+    out["visitor_errors"] += (await one_visit(port, -2 - wave, args)).errors
+    out["rss_ends"].append(server.rss())
+    out["rss_end"] = out["rss_ends"][-1]
 
 
 def start_browsers(args: argparse.Namespace, port: int):
@@ -180,14 +207,14 @@ def report(args: argparse.Namespace, server: Server, out: dict) -> None:
     """Print the tables: latency per interaction, then server CPU and memory."""
     record: Record = out["record"]
     errors = record.errors + out["warm_errors"] + out["visitor_errors"]
-    print(f"server: {' '.join(server.cmd[1:])}")
+    print(f"server: {' '.join(server.cmd[1:])} (in {args.app_dir})")
     env = " ".join(args.server_env) or "(none)"
-    print(f"students: {args.students}, duration: {args.duration:g} s, think: "
-          f"{args.think[0]:g}-{args.think[1]:g} s, server env: {env}\n")  # fmt: skip
+    print(f"students: {args.students} x {args.waves} wave(s), duration: {args.duration:g} s, "
+          f"think: {args.think[0]:g}-{args.think[1]:g} s, server env: {env}\n")  # fmt: skip
     print("| interaction | count | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) |")
     print("|---|---|---|---|---|---|")
     rows = [*record.latencies.items(), ("**all**", record.all_latencies())]
-    if out["browser_latencies"] is not None:
+    if out.get("browser_latencies") is not None:
         rows.append(("browser: edit -> graph redrawn", out["browser_latencies"]))
     for kind, values in rows:
         print(f"| {kind} | {len(values)} | {ms(values, 50)} | {ms(values, 95)} | "
@@ -198,13 +225,18 @@ def report(args: argparse.Namespace, server: Server, out: dict) -> None:
     p95 = np.percentile(every, 95) * 1000 if every else float("inf")
     print("\n| measure | value |\n|---|---|")
     lines = [
-        ("sessions (students connected)", f"{record.sessions} of {args.students}"),
+        ("sessions (students connected)", f"{record.sessions} of {args.students * args.waves}"),
         ("interactions", f"{len(every)}"),
         ("errors", f"{len(errors)}; server tracebacks: {server.tracebacks()}"),
         ("p50 / p95 / p99 (ms)", f"{ms(every, 50)} / {ms(every, 95)} / {ms(every, 99)}"),
         ("server CPU during the active phase",
          f"{out['cpu_s']:.1f} s in {out['active_s']:.1f} s = "
          f"{out['cpu_s'] / out['active_s'] * 100:.0f}% of one core"),
+        ("server CPU per interaction", f"{out['cpu_s'] / max(len(every), 1) * 1000:.0f} ms"),
+        ("machine: load average before / after the active phase",
+         f"{out['load_before']:.1f} / {out['load_after']:.1f} (2 cores shared with others)"),
+        ("machine: share of time some task waited for a CPU (PSI)",
+         "—" if out["cpu_wait"] is None else f"{out['cpu_wait'] * 100:.0f}%"),
         ("RSS cold (server up, no session)", f"{out['rss_cold']:.1f} MB"),
         ("RSS start (after a warm-up student left)", f"{out['rss_start']:.1f} MB"),
         ("RSS peak (active)", f"{out['rss_peak']:.1f} MB"),
@@ -215,6 +247,9 @@ def report(args: argparse.Namespace, server: Server, out: dict) -> None:
         (f"RSS end (TTL {args.ttl} s passed, one visitor came and went)",
          f"{out['rss_end']:.1f} MB ({back:+.1f}% vs start)"),
     ]  # fmt: skip
+    if len(out["rss_ends"]) > 1:
+        ends = " / ".join(f"{v:.1f}" for v in out["rss_ends"])
+        lines.append((f"RSS end after each of {args.waves} waves", f"{ends} MB"))
     for label, value in lines:
         print(f"| {label} | {value} |")
     verdicts = [("p95 <= 500 ms", p95 <= 500), ("0 errors", not errors),
@@ -229,8 +264,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     port = free_port() if args.port == "auto" else int(args.port)
     env = dict(item.split("=", 1) for item in args.server_env)
-    server = Server(port, server_args(args), env)
-    start_watchdog(server, args.duration + args.ttl + WATCHDOG_SLACK_S)
+    server = Server(port, server_args(args), env, args.app_dir.resolve())
+    start_watchdog(server, args.waves * (args.duration + args.ttl + WATCHDOG_SLACK_S))
     try:
         server.wait_healthy()
         out = asyncio.run(drive(args, server))

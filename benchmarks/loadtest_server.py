@@ -38,10 +38,26 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def cpu_pressure_us() -> int | None:
+    """Microseconds some task on the machine waited for a CPU (Linux PSI), or None."""
+    try:
+        first = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except OSError:
+        return None
+    return int(first.rsplit("total=", 1)[1])
+
+
+def load_average() -> float:
+    """The machine's 1-minute load average: how busy the shared cores are."""
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
 class Server:
     """`streamlit run app.py` on 127.0.0.1:<port> with extra `--flag value` arguments."""
 
-    def __init__(self, port: int, server_args: list[str], env: dict[str, str]) -> None:
+    def __init__(
+        self, port: int, server_args: list[str], env: dict[str, str], app_dir: Path = ROOT
+    ) -> None:
         self.port = port
         # Closed in stop(): the log lives as long as the server.
         self.log = tempfile.NamedTemporaryFile(prefix="loadtest-server-", suffix=".log")  # noqa: SIM115
@@ -51,7 +67,7 @@ class Server:
                *server_args]  # fmt: skip
         self.cmd = cmd
         self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            cmd, cwd=app_dir, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             env={**os.environ, **env}, start_new_session=True,
         )  # fmt: skip
         self.samples: list[tuple[float, float]] = []  # (monotonic time, RSS MB)
