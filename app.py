@@ -2,6 +2,9 @@
 
 import streamlit as st
 
+from playground.ui.server_process import prepare_server_process
+
+prepare_server_process()  # once per process: torch threads, GC (why: its docstring)
 st.set_page_config(page_title="Autograd Playground", page_icon="∂", layout="wide")
 
 pages = [

@@ -1,0 +1,49 @@
+"""Once per server process: settings that let one small server hold a classroom.
+
+Measured with `benchmarks/loadtest.py` (30 protocol-level students, numbers in
+docs/load.md):
+
+- `torch.set_num_threads(1)`: every student's tensors are tiny (the crops are 5x3), so
+  torch's intra-op thread pool buys nothing, while 30 script threads each waking a pool
+  of worker threads on a 2-core machine only fight over the cores.
+- `gc.freeze()` once the heavy modules are imported: Streamlit runs `gc.collect(2)`
+  after every rerun (`runner.postScriptGC`), and with torch loaded that full collection
+  walks ~250,000 long-lived import-time objects and holds the GIL for ~150 ms, which
+  queues every other student behind it. Frozen objects are skipped by the collector
+  (they are never garbage: modules, classes, functions), so the collection costs
+  ~0.1 ms and still frees what students leave behind. Only objects alive at the freeze
+  are exempt; per-student state created later is collected as before.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+_lock = threading.Lock()
+_done = False
+
+
+def prepare_server_process() -> None:
+    """Tune this process for many small sessions; only the first call does anything."""
+    global _done
+    with _lock:
+        if _done:
+            return
+        _import_heavy_modules()
+        import torch
+
+        torch.set_num_threads(1)
+        gc.collect()  # garbage from start-up is freed, not frozen
+        gc.freeze()
+        _done = True
+
+
+def _import_heavy_modules() -> None:
+    """Import what the pages use later, so it is frozen with the rest of start-up."""
+    import pandas  # noqa: F401  (st.dataframe / st.table)
+    import plotly  # noqa: F401
+    import pyarrow  # noqa: F401  (Streamlit's dataframe serialisation)
+
+    import playground.descent
+    import playground.runner  # noqa: F401

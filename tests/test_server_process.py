@@ -1,0 +1,80 @@
+"""The once-per-process server settings: one torch thread, import-time heap frozen, once.
+
+Each check runs in a fresh Python process: freezing the GC and changing torch's thread
+count are process-wide, and the test process must not inherit them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_python(code: str) -> str:
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout.strip()
+
+
+def test_sets_one_torch_thread_and_freezes_the_startup_heap() -> None:
+    out = run_python(
+        """
+        import gc, torch
+        from playground.ui.server_process import prepare_server_process
+        assert gc.get_freeze_count() == 0
+        prepare_server_process()
+        print(torch.get_num_threads(), gc.get_freeze_count() > 100_000)
+        """
+    )
+    assert out == "1 True"
+
+
+def test_only_the_first_call_freezes() -> None:
+    """A second freeze would make every student's state alive at that moment immortal."""
+    out = run_python(
+        """
+        import gc
+        from playground.ui.server_process import prepare_server_process
+        prepare_server_process()
+        frozen = gc.get_freeze_count()
+        later = [[i] for i in range(50_000)]  # state created after start-up
+        prepare_server_process()
+        print(gc.get_freeze_count() == frozen)
+        """
+    )
+    assert out == "True"
+
+
+def test_cycles_made_after_the_freeze_are_still_collected() -> None:
+    """What a student leaves behind in reference cycles is freed by gc.collect(2)."""
+    out = run_python(
+        """
+        import gc, weakref, torch
+        from playground.ui.server_process import prepare_server_process
+        prepare_server_process()
+        gc.disable()  # only the explicit collection below may free the cycle
+
+        class Session:
+            pass
+
+        session = Session()
+        session.me = session  # a reference cycle, as session objects often are
+        session.tensor = torch.ones(1000)
+        alive = weakref.ref(session)
+        del session
+        before = alive() is not None
+        gc.collect(2)
+        print(before, alive() is None)
+        """
+    )
+    assert out == "True True"
