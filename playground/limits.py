@@ -125,6 +125,35 @@ def _leaf_numel(item: object) -> int:
     return max(item.numel(), 1) if isinstance(item, torch.Tensor) else 1
 
 
+def broadcast_numel(*shapes: Sequence[int]) -> int:
+    """Elements of the broadcast of `shapes` by PyTorch's rules; 0 when they clash.
+
+    `torch.broadcast_shapes` imports sympy on its first call: about a second, and
+    files read from disk while a program runs. A clash is left to the operation
+    itself, which raises PyTorch's own error before allocating anything.
+    """
+    dims = []
+    for axis in range(1, max(map(len, shapes), default=0) + 1):
+        sizes = {shape[-axis] for shape in shapes if len(shape) >= axis} - {1}
+        if len(sizes) > 1:
+            return 0
+        dims.append(sizes.pop() if sizes else 1)
+    return math.prod(dims)
+
+
+def matmul_numel(a: Sequence[int], b: Sequence[int]) -> int:
+    """Elements of `a @ b` for tensors of these shapes; 0 when matmul would refuse them.
+
+    Plain Python for the same reason as `broadcast_numel` (the meta device imports
+    sympy too). A refused pair is left to PyTorch, which raises before allocating.
+    """
+    if not a or not b or a[-1] != b[0 if len(b) == 1 else -2]:
+        return 0
+    rows = a[-2] if len(a) >= 2 else 1
+    cols = b[-1] if len(b) >= 2 else 1
+    return broadcast_numel(tuple(a[:-2]), tuple(b[:-2])) * rows * cols
+
+
 def broadcast_bound(a: torch.Tensor | object, b: torch.Tensor | object) -> int:
     """An upper bound on the elements of any binary op on `a` and `b`."""
     na = a.numel() if isinstance(a, torch.Tensor) else 1

@@ -12,6 +12,7 @@ from .context import RunContext
 from .errors import BudgetExceeded, NotAllowed, ProgramError
 from .limits import (
     broadcast_bound,
+    broadcast_numel,
     check_int,
     check_int_pow,
     check_length,
@@ -75,7 +76,7 @@ def _tensor_binary(
         check_matmul(left, right, ctx)
     elif broadcast_bound(left, right) > ctx.budgets.tensor_elements:
         shapes = [v.shape for v in (left, right) if isinstance(v, torch.Tensor)]
-        check_numel(torch.broadcast_shapes(*shapes).numel(), ctx.budgets)
+        check_numel(broadcast_numel(*shapes), ctx.budgets)
     result = fn(left, right)
     ctx.count_op(result)
     ctx.tracer.record(result, (left, right))

@@ -7,7 +7,7 @@ import torch
 from .backward_steps import all_nodes, recorded_backward
 from .context import RunContext
 from .errors import NotAllowed, ProgramError
-from .limits import broadcast_bound, check_numel
+from .limits import broadcast_bound, broadcast_numel, check_numel
 from .torch_api import check_plain, node_view
 
 # Method name -> keyword arguments it accepts.
@@ -76,7 +76,7 @@ def call_method(
     check_plain(list(args) + list(kwargs.values()), f".{name}()")
     if name == "pow" and args and broadcast_bound(tensor, args[0]) > ctx.budgets.tensor_elements:
         check_numel(
-            torch.broadcast_shapes(tensor.shape, getattr(args[0], "shape", ())).numel(),
+            broadcast_numel(tensor.shape, getattr(args[0], "shape", ())),
             ctx.budgets,
         )
     if name == "backward":

@@ -15,7 +15,14 @@ import torch
 
 from .context import RunContext
 from .errors import NotAllowed, ProgramError
-from .limits import check_int, check_numel, nested_numel, shape_bound, shape_numel
+from .limits import (
+    check_int,
+    check_numel,
+    matmul_numel,
+    nested_numel,
+    shape_bound,
+    shape_numel,
+)
 from .text import to_text
 from .values import DTYPES, NUMPY_DTYPES, Builtin, Namespace, NodeView, NoGrad
 
@@ -174,12 +181,11 @@ def _matmul(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
 
 
 def check_matmul(a: torch.Tensor, b: torch.Tensor, ctx: RunContext) -> None:
-    """Find the result's shape on the meta device (no memory) before computing."""
+    """Predict the result's size from the shapes before computing."""
     # Bounds, not numel: (n, 0) @ (0, n) is a full n x n result.
     if shape_bound(a.shape) * shape_bound(b.shape) <= ctx.budgets.tensor_elements:
         return
-    out = torch.matmul(torch.empty(a.shape, device="meta"), torch.empty(b.shape, device="meta"))
-    check_numel(out.numel(), ctx.budgets, "The matrix product")
+    check_numel(matmul_numel(a.shape, b.shape), ctx.budgets, "The matrix product")
 
 
 def _manual_seed(ctx: RunContext, args: Args, kwargs: Kwargs) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -23,6 +24,7 @@ from playground.presets import PRESETS
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from hostile_corpus import ANY_LINE, CORPUS, Case
 
+ROOT = Path(__file__).resolve().parent.parent
 MEMORY_LIMIT_MB = 100
 SLACK_SECONDS = 0.5
 _WATCHED_PREFIXES = ("os.", "subprocess.", "socket.", "shutil.", "ctypes.", "pty.", "urllib.")
@@ -265,3 +267,38 @@ def test_a_syntax_error_never_reads_the_file_named_like_the_source(audit, tmp_pa
     assert result.error is not None and result.error.kind == "syntax"
     assert audit.events == []
     assert "SECRET" not in repr(result.error)
+
+
+FRESH_PROCESS = """\
+import sys
+import playground
+playground.run("x = torch.tensor([1., 2.]) * 2\\n")  # an ordinary first run
+events = []
+sys.addaudithook(lambda event, args: event == "open" and events.append(args[0]))
+result = playground.run(sys.stdin.read())
+print(result.error.kind if result.error else "ok", len(events), events[:3])
+"""
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = torch.ones(10**5, 1) * torch.ones(1, 10**5)\n",
+        "a = torch.ones(1000, 1000)\nb = a.pow(torch.ones(1000, 1, 1))\n",
+        "a = torch.ones(10**6, 1)\nc = a @ a.t()\n",
+    ],
+    ids=["broadcast", "pow", "matmul"],
+)
+def test_size_checks_import_nothing_in_a_fresh_process(source, tmp_path):
+    """The first big operation of a server's life reads no file (no lazy imports)."""
+    done = subprocess.run(
+        [sys.executable, "-c", FRESH_PROCESS],
+        input=source,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split(" ", 2)[:2] == ["budget", "0"], done.stdout
