@@ -439,6 +439,18 @@ RESOURCE += [
     ),
 ]
 
+RESOURCE += [
+    Case(
+        "deep nested dicts",
+        "x = " + "{1: " * 100 + "1" + "}" * 100 + "\n",
+        "not_allowed",
+        1,
+        ("dict",),
+    ),
+    Case("negative manual_seed", "torch.manual_seed(-1)\n", "runtime", 1, ("seed",)),
+    _budget("manual_seed past 64 bits", "torch.manual_seed(2**64)\n", 1, "64 bits"),
+]
+
 GARBAGE: list[Case] = [
     Case("null bytes", "x = 1\x00\ny = 2\n", "syntax", 1, ("null bytes",)),
     Case("only a null byte", "\x00", "syntax", 1, ("null bytes",)),
