@@ -79,4 +79,4 @@ def test_browser_timings_quick() -> None:
     assert "| launch `streamlit run` -> lab's first graph drawn |" in out, out
     assert "| default (120 nearest) | 10 | 10 |" in out, out
     assert "| expanded to 600 | 301 | 301 |" in out, out
-    assert "| Show 100 more nodes: nodes asked for | click -> graph (s) |" in out, out
+    assert "| click -> graph (s) |" in out, out
