@@ -122,30 +122,35 @@ def _fingerprint(data: Dataset, config: TrainConfig) -> str:
     return digest.hexdigest()[:16]
 
 
-def _train(data: Dataset, config: TrainConfig) -> tuple[TrainRun, Optimum, str]:
-    """Train once per distinct setting; widget reruns reuse the run."""
+def _train(data: Dataset, config: TrainConfig) -> tuple[TrainRun, Optimum, dict]:
+    """The run, its least-squares reference and the player's payload for these settings.
+
+    The session keeps (run, reference, run id) in `gd_run`: what its page is showing.
+    """
     run_id = _fingerprint(data, config)
-    cached = st.session_state.get("gd_run")
-    if cached is not None and cached[2] == run_id:
-        return cached
-    with st.spinner("Training…"):
-        result = (train(data, config), reference(data, config), run_id)
-    st.session_state["gd_run"] = result
-    return result
+    run, best, info = _shared_run(run_id, data, config)
+    st.session_state["gd_run"] = (run, best, run_id)
+    return run, best, info
 
 
-def _player_data(
-    data: Dataset, config: TrainConfig, run: TrainRun, best: Optimum, run_id: str
-) -> dict:
-    """The player's payload, built once per run (the landscape grid is not free)."""
-    cached = st.session_state.get("gd_payload")
-    if cached is not None and cached["run_id"] == run_id:
-        return cached
-    info = payload(data, config, run, best)
+@st.cache_data(max_entries=64, show_spinner="Training…")
+def _shared_run(
+    run_id: str, _data: Dataset, _config: TrainConfig
+) -> tuple[TrainRun, Optimum, dict]:
+    """Train once per distinct data and settings for the whole server.
+
+    A run is a pure function of the data and the settings (its randomness comes from
+    the config's seed), so one result serves every student who asks for it: a class
+    opening the same lesson link trains once instead of thirty times. `st.cache_data`
+    hands each session its own unpickled copy, so no student's objects are shared.
+    Keyed by `run_id`, the fingerprint of data and settings (`_data`/`_config` are not
+    hashed by Streamlit).
+    """
+    run, best = train(_data, _config), reference(_data, _config)
+    info = payload(_data, _config, run, best)
     stopped = run.stopped_at is not None
-    info.update(run_id=run_id, stop_message=_stop_message(run, config, best) if stopped else "")
-    st.session_state["gd_payload"] = info
-    return info
+    info.update(run_id=run_id, stop_message=_stop_message(run, _config, best) if stopped else "")
+    return run, best, info
 
 
 def _stop_message(run: TrainRun, config: TrainConfig, best: Optimum) -> str:
@@ -244,7 +249,7 @@ def page() -> None:
             limit = reference(data, config).max_stable_lr
             config = TrainConfig(**{**config.__dict__, "lr": limit * 1.6})
             st.warning(f"Learning rate set to {config.lr:.3g}: 1.6 × the stable limit.")
-        run, best, run_id = _train(data, config)
+        run, best, info = _train(data, config)
     except ValueError as exc:
         st.error(f"{exc} Turn off 'Standardize features' or choose other columns.")
         return
@@ -253,7 +258,6 @@ def page() -> None:
             "'Update outside torch.no_grad()' is a mistake of the tutorial's manual update; "
             "optimizers already step under no_grad. Choose the tutorial's update to see it."
         )
-    info = _player_data(data, config, run, best, run_id)
     epoch = player(info, key="gd_player")
     if info["stop_message"]:
         st.error(info["stop_message"])

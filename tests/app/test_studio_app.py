@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import streamlit as st
 import torch
 from streamlit.testing.v1 import AppTest
 
@@ -206,3 +207,29 @@ def test_a_constant_column_gives_a_message_not_a_crash(at: AppTest) -> None:
     at.sidebar.radio(key="gd_dataset").set_value("Upload CSV").run()
     assert not at.exception
     assert not _run(at)[1].unique
+
+
+def test_students_asking_for_the_same_run_share_one_training(monkeypatch) -> None:
+    """A class opening one lesson trains once; each session still gets its own copy."""
+    import playground.descent
+
+    calls: list[TrainConfig] = []
+    real_train = playground.descent.train
+
+    def counting_train(data, config):
+        calls.append(config)
+        return real_train(data, config)
+
+    monkeypatch.setattr(playground.descent, "train", counting_train)
+    st.cache_data.clear()
+    os.chdir(ROOT)
+    first = AppTest.from_file(str(PAGE), default_timeout=60).run()
+    second = AppTest.from_file(str(PAGE), default_timeout=60).run()
+    assert not first.exception and not second.exception
+    assert len(calls) == 1
+    run_1, run_2 = _run(first)[0], _run(second)[0]
+    assert run_1 is not run_2 and run_1.losses.tolist() == run_2.losses.tolist()
+    second.sidebar.select_slider(key="gd_lr").set_value(2e-5).run()
+    assert not second.exception
+    assert [c.lr for c in calls] == [1e-5, 2e-5]
+    assert _run(first)[0].losses.tolist() == run_1.losses.tolist()
