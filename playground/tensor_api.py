@@ -46,7 +46,9 @@ def get_attribute(tensor: torch.Tensor, attr: str) -> object:
 _ATTRIBUTES = {
     "data": lambda t: t.data,
     "shape": lambda t: t.shape,
-    "T": lambda t: t.t() if t.dim() <= 2 else t.permute(*reversed(range(t.dim()))),
+    # What `t.T` does in PyTorch (a PermuteBackward0 node at every rank), without its
+    # deprecation warning on tensors that are not 2-D.
+    "T": lambda t: t.permute(tuple(reversed(range(t.dim())))),
     "requires_grad": lambda t: t.requires_grad,
     "is_leaf": lambda t: t.is_leaf,
     "dtype": lambda t: t.dtype,

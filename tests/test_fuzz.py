@@ -106,3 +106,19 @@ def test_a_return_in_a_branch_not_taken_is_refused():
     verdict = check_mutated(source)
     assert verdict.problem is None, verdict.problem
     assert (verdict.outcome, verdict.error_kind) == ("refused", "not_allowed")
+
+
+@pytest.mark.filterwarnings(
+    "ignore:The use of `x.T`:UserWarning", "ignore:Tensor.T is deprecated:UserWarning"
+)
+@pytest.mark.parametrize("shape", ["()", "3", "2, 3", "2, 3, 2"])
+def test_dot_t_builds_the_node_pytorch_builds(shape, ref):
+    """Minimised from case #23194 of scripts/fuzz.py: `.T` made a TBackward0 node where
+    PyTorch makes PermuteBackward0, so the graph and `print` differed."""
+    source = f"w = torch.ones({shape}, requires_grad=True)\nh = (w * 2).T\nprint(h)\n"
+    result = playground.run(source)
+    assert result.ok, result.error
+    namespace, output = ref.run(source)
+    assert result.output == output
+    assert result.graph.nodes[0].op == namespace["h"].grad_fn.name()
+    assert check_valid(source).problem is None
