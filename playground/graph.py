@@ -102,13 +102,14 @@ class _Builder:
     edges: list[GraphEdge] = field(default_factory=list)
     ids: dict[object, str] = field(default_factory=dict)
     hidden: int = 0
+    count_limit: int = HIDDEN_COUNT_LIMIT
 
     def full(self) -> bool:
         return self.max_nodes is not None and len(self.nodes) >= self.max_nodes
 
     def done(self) -> bool:
         """Stop walking once the hidden part is past counting (bounded time)."""
-        return self.full() and self.hidden >= HIDDEN_COUNT_LIMIT
+        return self.full() and self.hidden >= self.count_limit
 
     def add(self, key: object, node_factory) -> str | None:
         """Add a node once per key; None when over the size limit."""
@@ -143,7 +144,7 @@ class _Builder:
 
     def finish(self, root: str | None, raw: bool) -> Graph:
         if self.hidden and self.nodes:
-            counted = "at least " if self.hidden >= HIDDEN_COUNT_LIMIT else ""
+            counted = "at least " if self.hidden >= self.count_limit else ""
             label = f"… {counted}{self.hidden:,} more nodes"
             more = GraphNode(f"n{len(self.nodes)}", "more", label)
             self.nodes.append(more)
@@ -157,14 +158,16 @@ def build_graph(
     tracer: Tracer | None = None,
     raw: bool = False,
     max_nodes: int | None = None,
+    count_limit: int = HIDDEN_COUNT_LIMIT,
 ) -> Graph:
     """The graph of everything `root` was computed from.
 
     `names` maps `id(tensor)` to the program's variable names; `tracer` supplies
     intermediate values and constants; `raw` shows PyTorch's own view instead
-    (AccumulateGrad nodes, saved tensors, no constants).
+    (AccumulateGrad nodes, saved tensors, no constants). Past `max_nodes`, the rest
+    is counted up to `count_limit` ("at least ... more nodes"), which bounds the time.
     """
-    builder = _Builder(names or {}, tracer, max_nodes)
+    builder = _Builder(names or {}, tracer, max_nodes, count_limit=count_limit)
     return _raw_walk(builder, root) if raw else _friendly_walk(builder, root)
 
 
@@ -174,13 +177,14 @@ def build_graph_with_ids(
     tracer: Tracer | None = None,
     raw: bool = False,
     max_nodes: int | None = None,
+    count_limit: int = HIDDEN_COUNT_LIMIT,
 ) -> tuple[Graph, dict[object, str | None]]:
     """`build_graph`, plus which graph node shows each autograd node.
 
     An AccumulateGrad node is shown by its leaf tensor (friendly view). The map holds
     autograd objects, so use it at once (e.g. for the backward steps) and drop it.
     """
-    builder = _Builder(names or {}, tracer, max_nodes)
+    builder = _Builder(names or {}, tracer, max_nodes, count_limit=count_limit)
     graph = _raw_walk(builder, root) if raw else _friendly_walk(builder, root)
     shown: dict[object, str | None] = {}
     for key, node_id in builder.ids.items():

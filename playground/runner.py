@@ -15,15 +15,16 @@ from .budgets import DEFAULT_BUDGETS, Budgets
 from .context import DEFAULT_SEED, RunContext
 from .datasets import crop_tensors
 from .errors import BudgetExceeded, ErrorInfo, PlaygroundError
-from .graph import Graph, build_graph, build_graph_with_ids
+from .graph import HIDDEN_COUNT_LIMIT, Graph, build_graph, build_graph_with_ids
 from .interpreter import Interpreter
 from .source_check import parse_program
 from .tensor_info import TensorInfo, grad_note, snapshot
 
 # Graphs larger than this are drawn nearest-the-output first, the rest summarised.
 DEFAULT_MAX_NODES = 5_000
-# Describing 5,000 nodes takes over a second; a program stopped by a budget shows a
-# smaller part of its graph, so the refusal still arrives within the time budget.
+# Describing 5,000 nodes, or counting 50,000 hidden ones, takes over a second; a
+# program stopped by a budget shows and counts a smaller part of its graph, so the
+# refusal still arrives within the time budget.
 REFUSED_MAX_NODES = 600
 
 
@@ -83,9 +84,12 @@ def run(
         error = BudgetExceeded("The program ran out of memory.")
     except Exception as exc:  # a bug of ours must still not crash the page
         error = PlaygroundError(f"Internal error ({type(exc).__name__}): {exc}")
-    if isinstance(error, BudgetExceeded) and (max_nodes is None or max_nodes > REFUSED_MAX_NODES):
-        max_nodes = REFUSED_MAX_NODES
-    return _describe(ctx, scope, error, max_nodes)
+    count_limit = HIDDEN_COUNT_LIMIT
+    if isinstance(error, BudgetExceeded):
+        count_limit = REFUSED_MAX_NODES
+        if max_nodes is None or max_nodes > REFUSED_MAX_NODES:
+            max_nodes = REFUSED_MAX_NODES
+    return _describe(ctx, scope, error, max_nodes, count_limit)
 
 
 def _scalar(tensor: torch.Tensor | None) -> float | None:
@@ -95,7 +99,11 @@ def _scalar(tensor: torch.Tensor | None) -> float | None:
 
 
 def _describe(
-    ctx: RunContext, scope: dict, error: PlaygroundError | None, max_nodes: int | None
+    ctx: RunContext,
+    scope: dict,
+    error: PlaygroundError | None,
+    max_nodes: int | None,
+    count_limit: int = HIDDEN_COUNT_LIMIT,
 ) -> RunResult:
     tensors: dict[str, TensorInfo] = {}
     first: dict[int, TensorInfo] = {}  # one copy per tensor, however many names it has
@@ -113,8 +121,12 @@ def _describe(
     graph = raw = None
     steps: tuple[BackwardStep, ...] = ()
     if root is not None:
-        graph, shown = build_graph_with_ids(root, names, ctx.tracer, max_nodes=max_nodes)
-        raw = build_graph(root, names, ctx.tracer, raw=True, max_nodes=max_nodes)
+        graph, shown = build_graph_with_ids(
+            root, names, ctx.tracer, max_nodes=max_nodes, count_limit=count_limit
+        )
+        raw = build_graph(
+            root, names, ctx.tracer, raw=True, max_nodes=max_nodes, count_limit=count_limit
+        )
         if root is ctx.backward_root and not graph.hidden:
             steps = to_steps(ctx.backward_events, shown)
     return RunResult(
