@@ -2,8 +2,8 @@
 
 The DOT text is written here line by line rather than through `graphviz.Digraph.node`:
 that library quotes every attribute of every node with several regular expressions,
-which was 50-76 % of drawing time (benchmarks/RESULTS.md). Each kind of node's
-attribute list is quoted once per drawing instead, and labels go through `quote`.
+which was 50-76 % of drawing time (benchmarks/RESULTS.md). Each node style's
+attribute list is quoted once (cached) instead, and labels go through `quote`.
 """
 
 from __future__ import annotations
