@@ -8,6 +8,7 @@ instead of asserting, so the long run can count failures and carry on.
 from __future__ import annotations
 
 import time
+import traceback
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ import playground
 from playground.budgets import DEFAULT_BUDGETS, Budgets
 
 SLACK_SECONDS = 0.5  # how far past its wall-time budget a run may finish
+PLAIN = "<trusted test program>"  # the file name conftest.run_plain compiles under
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,11 @@ def check_valid(source: str, budgets: Budgets = DEFAULT_BUDGETS) -> Verdict:
         return Verdict("crashed", seconds, problem)
     try:
         namespace, output = run_plain(source)
-    except Exception as exc:  # the reference refused it: the sandbox must too
+    except Exception as exc:  # the reference refused it: the sandbox must too, there
         if result.ok:
             problem = f"plain PyTorch raised {type(exc).__name__}: {exc}; the sandbox ran it"
         else:
-            problem = _error_problem(result, source)
+            problem = _error_problem(result, source) or _line_problem(result, exc)
         return Verdict("both_failed", seconds, problem, result.error and result.error.kind)
     if not result.ok:
         return Verdict("refused", seconds, f"plain PyTorch ran it; sandbox: {result.error}")
@@ -90,6 +92,14 @@ def _error_problem(result, source: str) -> str | None:
         error.line is not None and 1 <= error.line <= lines
     ):
         return f"{error.kind} error at line {error.line}, not in 1..{lines}: {error.message}"
+    return None
+
+
+def _line_problem(result, exc: Exception) -> str | None:
+    """The sandbox must blame the line plain Python's traceback ends at."""
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == PLAIN]
+    if lines and result.error.line != lines[-1]:
+        return f"failed at line {result.error.line}; PyTorch at line {lines[-1]}: {exc}"
     return None
 
 

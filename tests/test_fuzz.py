@@ -122,3 +122,10 @@ def test_dot_t_builds_the_node_pytorch_builds(shape, ref):
     assert result.output == output
     assert result.graph.nodes[0].op == namespace["h"].grad_fn.name()
     assert check_valid(source).problem is None
+
+
+def test_both_fail_at_the_same_line_inside_a_def():
+    """When both fail, the sandbox must point where Python's traceback ends (in a def)."""
+    source = "def f(t):\n    return t.view(6)\n\nw = torch.ones(2, 3).t()\ny = f(w)\n"
+    assert check_valid(source).problem is None
+    assert playground.run(source).error.line == 2
