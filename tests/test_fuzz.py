@@ -129,3 +129,14 @@ def test_both_fail_at_the_same_line_inside_a_def():
     source = "def f(t):\n    return t.view(6)\n\nw = torch.ones(2, 3).t()\ny = f(w)\n"
     assert check_valid(source).problem is None
     assert playground.run(source).error.line == 2
+
+
+def test_printing_a_method_is_not_a_difference(ref):
+    """From case #27475 of the seed-2 re-run: `print(loss.item)` shows an address in
+    Python and the sandbox's stand-in; values and gradients are still compared."""
+    source = "w = torch.ones(2, requires_grad=True)\nloss = (w * 3).sum()\nprint(loss.item)\n"
+    assert check_mutated(source).problem is None
+    wrong = source + "loss.backward()\n"
+    result = playground.run(wrong.replace("w * 3", "w * 4"))
+    namespace, output = ref.run(wrong)
+    assert "grad differs" in (difference(result, namespace, output) or "")
