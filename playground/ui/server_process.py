@@ -6,13 +6,14 @@ docs/load.md):
 - `torch.set_num_threads(1)`: every student's tensors are tiny (the crops are 5x3), so
   torch's intra-op thread pool buys nothing, while 30 script threads each waking a pool
   of worker threads on a 2-core machine only fight over the cores.
-- `gc.freeze()` once the heavy modules are imported: Streamlit runs `gc.collect(2)`
-  after every rerun (`runner.postScriptGC`), and with torch loaded that full collection
-  walks ~250,000 long-lived import-time objects and holds the GIL for ~150 ms, which
-  queues every other student behind it. Frozen objects are skipped by the collector
-  (they are never garbage: modules, classes, functions), so the collection costs
-  ~0.1 ms and still frees what students leave behind. Only objects alive at the freeze
-  are exempt; per-student state created later is collected as before.
+- `gc.freeze()` once the heavy modules are imported: with torch loaded a full
+  collection walks ~250,000 long-lived import-time objects and holds the GIL for
+  ~150 ms, queueing every other student behind it. Frozen objects are skipped by the
+  collector (they are never garbage: modules, classes, functions). Only objects alive
+  at the freeze are exempt; per-student state created later is collected as before.
+  Streamlit's own collection after every rerun (`runner.postScriptGC`) is turned off
+  in `.streamlit/config.toml`: even with the heap frozen it walked every session's live
+  objects, and Python's automatic collector frees cycles without it.
 """
 
 from __future__ import annotations
