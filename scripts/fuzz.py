@@ -166,10 +166,14 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def fence(text: str, limit: int = 2500) -> str:
-    """A program as a Markdown code block, cut if long; control characters made visible."""
+    """A program as a Markdown code block, cut if long; control characters made visible.
+
+    Fenced as `text`, not `python`: the cases are kept byte for byte as the fuzzer
+    wrote them, and `ruff format` would otherwise rewrite Python blocks in Markdown.
+    """
     shown = text if len(text) <= limit else text[:limit] + "\n# ... (cut)\n"
     shown = shown.replace("\x00", "\\x00")
-    return "```python\n" + shown.rstrip("\n") + "\n```\n"
+    return "```text\n" + shown.rstrip("\n") + "\n```\n"
 
 
 def report(
