@@ -64,6 +64,10 @@ HIDEABLE = {
 def restore(fields: Sequence[Field]) -> None:
     """Apply the link's lesson once per new link (before any widget is drawn)."""
     everything = (*fields, *COMMON)
+    # A new session that already holds widget values is a browser reconnecting (e.g.
+    # after a server restart): what its widgets show is newer than its URL, which may
+    # miss the click that was in flight, so those values win over the link.
+    sent = set(st.session_state.keys()) if APPLIED not in st.session_state else set()
     for field in everything:
         st.session_state.setdefault(field.state, field.default)
     token = st.query_params.get(PARAM)
@@ -78,7 +82,8 @@ def restore(fields: Sequence[Field]) -> None:
         st.session_state[WARNING] = str(exc)
         state = {f.state: f.default for f in everything}
     for key, value in state.items():
-        st.session_state[key] = value
+        if key not in sent:
+            st.session_state[key] = value
 
 
 def publish(fields: Sequence[Field]) -> str:

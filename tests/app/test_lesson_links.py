@@ -62,3 +62,18 @@ def test_studio_link_restores_settings_and_classroom_mode() -> None:
     # Hidden in classroom mode: the settings are not drawn, but they still apply.
     assert not [s for s in at.sidebar.select_slider if s.key == "gd_lr"]
     assert at.session_state["gd_opt"] == "adam"
+
+
+def test_a_reconnecting_browser_keeps_what_its_widgets_show_over_its_older_url() -> None:
+    """After a server restart the browser's first rerun carries its widget values and a
+    URL that may predate the last click: the click must not be rolled back."""
+    linked = "a = torch.tensor(3., requires_grad=True)\ny = a * a\ny.backward()\n"
+    clicked = "a = torch.tensor(5., requires_grad=True)\ny = a * a\ny.backward()\n"
+    os.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lesson"] = encode((*LAB, *COMMON), {"lab_code": linked, "lab_raw": True})
+    at.session_state["lab_code"] = clicked  # what the browser sends for its text area
+    at.run()
+    assert not at.exception
+    assert at.text_area(key="lab_code").value == clicked
+    assert at.toggle(key="lab_raw").value is True  # the link still sets what was not sent
