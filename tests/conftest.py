@@ -1,88 +1,21 @@
-"""Shared helpers for the core's unit tests (no browser, no server here).
+"""Shared fixtures for the core's unit tests (no browser, no server here).
 
-The reference for every numeric check is plain PyTorch: the same trusted program
-is run with real `exec` *in the test*, never a hard-coded number.
+The helpers themselves live in `plain_reference.py`.
 """
 
 from __future__ import annotations
 
-import io
-import sys
-from pathlib import Path
 from types import SimpleNamespace
 
-import numpy as np
 import pytest
-import torch
-
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-# The tutorial's crop data, copied from the issue (not from the code under test).
-CROP_INPUTS = [[73, 67, 43], [91, 88, 64], [87, 134, 58], [102, 43, 37], [69, 96, 70]]
-CROP_TARGETS = [[56, 70], [81, 101], [119, 133], [22, 37], [103, 119]]
-
-
-DOCUMENTED_KINDS = frozenset({"syntax", "not_allowed", "unknown_name", "budget", "runtime"})
-
-
-def run_plain(source: str, seed: int = 0) -> tuple[dict[str, object], str]:
-    """Run a *trusted* program with real torch; return its globals and printed text.
-
-    The global RNG is seeded like the sandbox's private generator and restored
-    afterwards, so the test process's torch state is left as it was.
-    """
-    out = io.StringIO()
-
-    def _print(*args: object, sep: str = " ", end: str = "\n") -> None:
-        out.write(sep.join(str(a) for a in args) + end)
-
-    namespace: dict[str, object] = {
-        "torch": torch,
-        "np": np,
-        "numpy": np,
-        "print": _print,
-        "inputs": torch.tensor(CROP_INPUTS, dtype=torch.float32),
-        "targets": torch.tensor(CROP_TARGETS, dtype=torch.float32),
-    }
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        exec(compile(source, "<trusted test program>", "exec"), namespace)
-    return namespace, out.getvalue()
-
-
-def plain_tensors(namespace: dict[str, object]) -> dict[str, torch.Tensor]:
-    """The tensors bound to top-level names of a plain run."""
-    return {k: v for k, v in namespace.items() if isinstance(v, torch.Tensor)}
-
-
-def assert_same_tensors(result, namespace: dict[str, object]) -> None:
-    """Every tensor of the sandbox run equals the plain run's: value, grad, flags."""
-    expected = plain_tensors(namespace)
-    assert set(result.tensors) == set(expected)
-    for name, tensor in expected.items():
-        info = result.tensors[name]
-        assert info.shape == tuple(tensor.shape), name
-        assert info.dtype == str(tensor.dtype).removeprefix("torch."), name
-        assert info.requires_grad == tensor.requires_grad, name
-        assert info.is_leaf == tensor.is_leaf, name
-        got = torch.from_numpy(np.asarray(info.value)).reshape(tensor.shape)
-        assert torch.allclose(got.double(), tensor.detach().double(), equal_nan=True), name
-        grad = tensor.grad if (tensor.is_leaf or tensor.retains_grad) else None
-        if grad is None:
-            assert info.grad is None, name
-        else:
-            assert info.grad is not None, name
-            got_grad = torch.from_numpy(np.asarray(info.grad)).reshape(grad.shape)
-            assert torch.allclose(got_grad.double(), grad.double(), equal_nan=True), name
-
-
-def assert_not_internal(result) -> None:
-    """A failure must be one of the documented kinds, never a swallowed bug of ours."""
-    if result.error is not None:
-        assert result.error.kind in DOCUMENTED_KINDS, result.error
-        assert "Internal error" not in result.error.message, result.error
+from plain_reference import (
+    CROP_INPUTS,
+    CROP_TARGETS,
+    assert_not_internal,
+    assert_same_tensors,
+    plain_tensors,
+    run_plain,
+)
 
 
 @pytest.fixture(scope="session")

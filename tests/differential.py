@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from conftest import DOCUMENTED_KINDS, plain_tensors, run_plain
+from plain_reference import DOCUMENTED_KINDS, plain_tensors, run_plain
 
 import playground
 from playground.budgets import DEFAULT_BUDGETS, Budgets

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from streamlit_server import free_port, start_server, stop_server
+from streamlit_server import TIMEOUT_MS, VIEWPORT, free_port, start_server, stop_server
 
 SCREENSHOT_DIR = Path("/tmp/autograd-playground-e2e")
 CHROMIUM_ARGS = [
@@ -25,8 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-VIEWPORT = {"width": 1500, "height": 1100}
-TIMEOUT_MS = 30_000
 
 
 def _missing(what: str) -> None:

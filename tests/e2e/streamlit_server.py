@@ -19,6 +19,9 @@ from pathlib import Path
 
 import pytest
 
+VIEWPORT = {"width": 1500, "height": 1100}
+TIMEOUT_MS = 30_000  # reruns wait on a shared, sometimes busy server
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SERVER_START_TIMEOUT = 60.0
 

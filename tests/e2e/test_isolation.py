@@ -16,8 +16,8 @@ from collections.abc import Iterator
 
 import pytest
 import torch
-from conftest import TIMEOUT_MS, VIEWPORT
 from playwright.sync_api import Browser, Page, expect
+from streamlit_server import TIMEOUT_MS, VIEWPORT
 from test_lab import (
     assert_no_traceback,
     code_box,
