@@ -125,12 +125,17 @@ def _fingerprint(data: Dataset, config: TrainConfig) -> str:
 def _train(data: Dataset, config: TrainConfig) -> tuple[TrainRun, Optimum, dict]:
     """The run, its least-squares reference and the player's payload for these settings.
 
-    The session keeps (run, reference, run id) in `gd_run`: what its page is showing.
+    The session keeps (run, reference, run id) in `gd_run` and the payload in
+    `gd_payload`: what its page is showing. Widget reruns (Step, speed) reuse them
+    instead of unpickling a fresh copy from the shared cache every time.
     """
     run_id = _fingerprint(data, config)
-    run, best, info = _shared_run(run_id, data, config)
-    st.session_state["gd_run"] = (run, best, run_id)
-    return run, best, info
+    state = st.session_state
+    if state.get("gd_run", (None,) * 3)[2] != run_id:
+        run, best, state["gd_payload"] = _shared_run(run_id, data, config)
+        state["gd_run"] = (run, best, run_id)
+    run, best, _ = state["gd_run"]
+    return run, best, state["gd_payload"]
 
 
 @st.cache_data(max_entries=64, show_spinner="Training…")
