@@ -22,14 +22,15 @@ import gc
 import threading
 
 _lock = threading.Lock()
-_done = False
 
 
 def prepare_server_process() -> None:
-    """Tune this process for many small sessions; only the first call does anything."""
-    global _done
+    """Tune this process for many small sessions; only the first call does anything.
+
+    Every rerun of `app.py` calls it; a frozen heap is the sign it has already run.
+    """
     with _lock:
-        if _done:
+        if gc.get_freeze_count():
             return
         _import_heavy_modules()
         import torch
@@ -37,7 +38,6 @@ def prepare_server_process() -> None:
         torch.set_num_threads(1)
         gc.collect()  # garbage from start-up is freed, not frozen
         gc.freeze()
-        _done = True
 
 
 def _import_heavy_modules() -> None:
