@@ -10,7 +10,10 @@ st.set_page_config(page_title="Autograd Playground", page_icon="∂", layout="wi
 pages = [
     st.Page("playground/ui/lab.py", title="Expression lab", icon="🧮", default=True),
     st.Page(
-        "playground/ui/studio.py", title="Gradient descent", icon="📉", url_path="gradient-descent"
+        "playground/ui/gradient_descent.py",
+        title="Gradient descent",
+        icon="📉",
+        url_path="gradient-descent",
     ),
     st.Page("playground/ui/tour.py", title="Tour of the tutorial", icon="🧭", url_path="tour"),
 ]

@@ -12,7 +12,7 @@ and on the gradient-descent studio, for each data set, a new learning rate (whic
 retrains). Median and p95 per row, each measured two ways, interleaved: AppTest as
 it is (it recompiles the page scripts every run) and with the compiled bytecode kept
 between runs, as a real server keeps it. Target (issue 6): median <= 30 ms.
-AppTest skips Streamlit's post-script `gc.collect(2)` (see /work/shared/NOTES.md), so a
+AppTest skips Streamlit's post-script `gc.collect(2)` (see docs/stack-facts.md), so a
 real server adds that to every rerun unless `runner.postScriptGC` is off.
 
     python benchmarks/apptest_latency.py [--quick] [--samples N]
@@ -122,7 +122,9 @@ def lab_rows(preset: Preset, samples: int) -> list[tuple[str, list[float]]]:
 
 
 def studio_rows(dataset: str, samples: int) -> list[tuple[str, list[float]]]:
-    at = AppTest.from_file(str(ROOT / "playground" / "ui" / "studio.py"), default_timeout=60)
+    at = AppTest.from_file(
+        str(ROOT / "playground" / "ui" / "gradient_descent.py"), default_timeout=60
+    )
     at.run()
     at.sidebar.radio(key="gd_dataset").set_value(dataset).run()
     check(at, dataset)

@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from local_server import CHROMIUM_ARGS, free_port, start_server
 
 import playground
-from playground.render_dot import dot_source
+from playground.graph.render_dot import dot_source
 
 TIMEOUT_MS = 120_000
 LAB = Path(__file__).resolve().parents[1] / "playground" / "ui" / "lab.py"

@@ -1,4 +1,4 @@
-"""Graph extraction + DOT: `playground.draw.draw` vs torchviz's `make_dot`.
+"""Graph extraction + DOT: `playground.graph.draw.draw` vs torchviz's `make_dot`.
 
 Every graph is built once by plain PyTorch (no sandbox), then both tools turn the
 same autograd graph into DOT text (`.source`), interleaved sample by sample (the
@@ -32,9 +32,9 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torchviz  # dev dependency, see requirements-dev.txt
 
-from playground import datasets
-from playground.draw import draw
-from playground.graph import build_graph
+from playground.graph.draw import draw
+from playground.graph.model import build_graph
+from playground.training import datasets
 
 HEADER = (
     "| graph | autograd nodes | ours (ms) | of which build_graph (ms) | torchviz (ms) "

@@ -27,7 +27,7 @@ from st_protocol import (
     string_state,
 )
 
-STUDIO = "gradient-descent"
+DESCENT = "gradient-descent"
 Think = tuple[float, float]
 THINK: Think = (1.0, 3.0)  # seconds a student thinks between steps (uniform, seeded)
 LEARNING_RATES = ("1e-06", "2e-06", "5e-06", "1e-05", "2e-05", "5e-05")  # all below 2/λmax
@@ -99,7 +99,7 @@ async def studio_round(
     session: StreamlitSession, rng: random.Random, record: Record, think: Think
 ) -> None:
     """Open the studio, change the learning rate (the server retrains), go back."""
-    await timed(record, "open studio", session.rerun(page=STUDIO))
+    await timed(record, "open studio", session.rerun(page=DESCENT))
     await asyncio.sleep(rng.uniform(*think))
     slider = session.widget_id("Learning rate")
     current = session.states[slider].string_array_value.data[:]
@@ -146,7 +146,7 @@ async def leave_mid_training(port: int, record: Record) -> None:
     session = StreamlitSession(port)
     try:
         await session.connect()
-        await session.rerun(page=STUDIO)
+        await session.rerun(page=DESCENT)
         epochs = number_state(session.widget_id("Epochs"), 1000.0)
         await session.send_rerun([epochs])
         await asyncio.sleep(0.3)

@@ -33,10 +33,10 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playground import run
-from playground.backward_steps import all_nodes, recorded_backward
-from playground.datasets import crop_tensors
 from playground.presets import TUTORIAL_TRAINING
-from playground.tensor_api import STEP_THROUGH_NODES
+from playground.sandbox.backward_steps import all_nodes, recorded_backward
+from playground.sandbox.tensor_api import STEP_THROUGH_NODES
+from playground.training.datasets import crop_tensors
 
 HEADER = "| run | ms per 100-epoch block | µs / epoch |"
 

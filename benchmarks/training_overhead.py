@@ -18,8 +18,8 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from playground import datasets
-from playground.descent import TrainConfig, train
+from playground.training import datasets
+from playground.training.descent import TrainConfig, train
 
 
 def bare_loop(inputs: torch.Tensor, targets: torch.Tensor, epochs: int) -> None:

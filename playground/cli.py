@@ -10,11 +10,11 @@ import argparse
 import json
 import sys
 
-from . import datasets
-from .descent import OPTIMIZERS, TrainConfig, train
-from .render_dot import dot_source
-from .render_svg import SvgUnavailable, svg_from_dot
+from .graph.render_dot import dot_source
+from .graph.render_svg import SvgUnavailable, svg_from_dot
 from .runner import run
+from .training import datasets
+from .training.descent import OPTIMIZERS, TrainConfig, train
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from .parsing import parse
+from .sandbox.parsing import parse
 
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from .graph.tensor_info import TensorInfo, shape_text, value_text
 from .runner import RunResult
-from .tensor_info import TensorInfo, shape_text, value_text
 
 PREBOUND = ("inputs", "targets")
 

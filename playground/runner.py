@@ -10,15 +10,15 @@ from dataclasses import dataclass, field, replace
 
 import torch
 
-from .backward_steps import BackwardStep, to_steps
-from .budgets import DEFAULT_BUDGETS, Budgets
-from .context import DEFAULT_SEED, RunContext
-from .datasets import crop_tensors
-from .errors import BudgetExceeded, ErrorInfo, PlaygroundError
-from .graph import HIDDEN_COUNT_LIMIT, Graph, build_graph, build_graph_with_ids
-from .interpreter import Interpreter
-from .source_check import parse_program
-from .tensor_info import TensorInfo, grad_note, snapshot
+from .graph.model import HIDDEN_COUNT_LIMIT, Graph, build_graph, build_graph_with_ids
+from .graph.tensor_info import TensorInfo, grad_note, snapshot
+from .sandbox.backward_steps import BackwardStep, to_steps
+from .sandbox.budgets import DEFAULT_BUDGETS, Budgets
+from .sandbox.context import DEFAULT_SEED, RunContext
+from .sandbox.errors import BudgetExceeded, ErrorInfo, PlaygroundError
+from .sandbox.interpreter import Interpreter
+from .sandbox.source_check import parse_program
+from .training.datasets import crop_tensors
 
 # Graphs larger than this are drawn nearest-the-output first, the rest summarised.
 DEFAULT_MAX_NODES = 5_000

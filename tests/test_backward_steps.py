@@ -9,10 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import playground
-from playground.backward_steps import all_nodes, local_derivative, recorded_backward, to_steps
-from playground.graph import build_graph_with_ids
+from playground.graph.model import build_graph_with_ids
+from playground.graph.step_view import describe, grads_after
 from playground.presets import PRESETS
-from playground.step_view import describe, grads_after
+from playground.sandbox.backward_steps import (
+    all_nodes,
+    local_derivative,
+    recorded_backward,
+    to_steps,
+)
 
 UNARY = [torch.tanh, torch.sigmoid, torch.sin, lambda t: t * t]
 BINARY = [torch.add, torch.sub, torch.mul, lambda a, b: a * b + a]

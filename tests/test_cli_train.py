@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from playground import datasets
 from playground.cli import main
+from playground.training import datasets
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from playground import datasets
-from playground.datasets import DatasetError, from_csv, read_csv
-from playground.descent import TrainConfig, train
+from playground.training import datasets
+from playground.training.datasets import DatasetError, from_csv, read_csv
+from playground.training.descent import TrainConfig, train
 
 
 def test_crops_are_the_tutorials_values(ref):

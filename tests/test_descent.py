@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 import torch
 
-from playground import datasets
-from playground.descent import TrainConfig, train
-from playground.least_squares import optimum
+from playground.training import datasets
+from playground.training.descent import TrainConfig, train
+from playground.training.least_squares import optimum
 
 LEAF_IN_PLACE = "a leaf Variable that requires grad"
 

@@ -16,10 +16,10 @@ import graphviz
 import pytest
 
 import playground
-from playground.dot_text import quote
-from playground.graph import Graph, GraphEdge, GraphNode
+from playground.graph.dot_text import quote
+from playground.graph.model import Graph, GraphEdge, GraphNode
+from playground.graph.render_dot import SPLIT_DEGREE, node_label, node_style, render_dot
 from playground.presets import PRESETS
-from playground.render_dot import SPLIT_DEGREE, node_label, node_style, render_dot
 
 SVG = "{http://www.w3.org/2000/svg}"
 TRICKY = [

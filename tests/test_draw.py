@@ -1,4 +1,4 @@
-"""`playground.draw(tensor, params)`: the notebook API, on ordinary PyTorch code."""
+"""`playground.graph.draw(tensor, params)`: the notebook API, on ordinary PyTorch code."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 import torch
 
 import playground
-from playground.draw import draw
+from playground.graph.draw import draw
+from playground.graph.render_dot import dot_source
 from playground.presets import TUTORIAL_FIRST
-from playground.render_dot import dot_source
 
 _LABEL = re.compile(r'^\s*(n\d+) \[label="((?:[^"\\]|\\.)*)"', re.MULTILINE)
 _NUMBER = re.compile(r"-?\d+(?:\.\d*)?(?:e[+-]?\d+)?")

@@ -12,10 +12,10 @@ import pytest
 import torch
 
 import playground
-from playground.draw import draw
-from playground.graph import op_symbol
+from playground.graph.draw import draw
+from playground.graph.model import op_symbol
+from playground.graph.render_dot import dot_source
 from playground.presets import PRESETS, TUTORIAL_FIRST, TUTORIAL_TRAINING
-from playground.render_dot import dot_source
 
 SHARED = "a = torch.tensor(3., requires_grad=True)\ny = a * a + a\ny.backward()\n"
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from playground import datasets
-from playground.descent import TrainConfig, train
-from playground.least_squares import loss_grid, optimum
+from playground.training import datasets
+from playground.training.descent import TrainConfig, train
+from playground.training.least_squares import loss_grid, optimum
 
 
 def _mse64(x: torch.Tensor, y: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import playground
-from playground.render_dot import SPLIT_DEGREE, dot_source
+from playground.graph.render_dot import SPLIT_DEGREE, dot_source
 
 FAN_IN = (
     "w = torch.tensor(1.01, requires_grad=True)\ny = w\n"

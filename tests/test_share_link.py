@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground.share_link import MAX_TOKEN, ShareLinkError, decode, encode
-from playground.ui.lesson import COMMON, LAB, STUDIO
+from playground.ui.lesson import COMMON, DESCENT, LAB
 
-ALL = (*LAB, *STUDIO, *COMMON)
+ALL = (*LAB, *DESCENT, *COMMON)
 
 
 def _value(field):

@@ -5,24 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.gradcheck import check_gradients
-from playground.lab_export import lab_script
+from playground.graph.render_dot import render_dot
+from playground.graph.render_svg import SvgUnavailable, dot_binary, svg_from_dot
+from playground.lab_script import lab_script
 from playground.leaves import ScalarLeaf, find_scalar_leaves, set_leaf_value
 from playground.presets import preset_source, preset_titles
-from playground.render_dot import render_dot
-from playground.render_svg import SvgUnavailable, dot_binary, svg_from_dot
 from playground.report import gradient_rows, inspector_rows, root_name
 from playground.runner import RunResult, run
-from playground.ui.lesson import (
-    LAB,
-    classroom_style,
-    hidden,
-    publish,
-    restore,
-    share_box,
-    show_warning,
-)
+from playground.ui.frame import page_frame
+from playground.ui.lesson import LAB, hidden
 from playground.ui.stepper import stepper
-from playground.ui.style import apply_style
+from playground.ui.widgets import error_panel
 
 CODE = "lab_code"
 NODES = "lab_max_nodes"
@@ -57,18 +50,6 @@ def _run(code: str) -> RunResult:
     if result.ok:
         st.session_state["lab_last_good"] = result
     return result
-
-
-def _show_error(result: RunResult, code: str) -> None:
-    error = result.error
-    where = f"Line {error.line}: " if error.line else ""
-    st.error(f"{where}{error.message}", icon="⚠️")
-    if error.hint:
-        st.info(error.hint, icon="💡")
-    lines = code.splitlines()
-    if error.line and 0 < error.line <= len(lines):
-        caret = " " * (error.col or 0) + "^"
-        st.code(f"{error.line:>3} | {lines[error.line - 1]}\n    | {caret}", language=None)
 
 
 def _code_panel() -> str:
@@ -253,20 +234,14 @@ def _results_panel(shown: RunResult, result: RunResult) -> None:
     st.dataframe(inspector_rows(shown), hide_index=True, width="stretch", key="lab_inspector")
 
 
-def page() -> None:
-    """Lay out the lab: code on the left, graph on the right, tables below."""
-    apply_style()
-    restore(LAB)
-    classroom_style()
-    st.title("Expression lab")
-    show_warning()
-    st.caption("Type PyTorch code and see the autograd graph PyTorch really built.")
+def _body() -> None:
+    """Code on the left, graph on the right, tables below."""
     left, right = st.columns([5, 7], gap="large")
     with left:
         code = _code_panel()
         result = _run(code)
         if not result.ok:
-            _show_error(result, code)
+            error_panel(result.error, code)
     last_good = st.session_state.get("lab_last_good")
     shown = result if result.ok else last_good
     with right:
@@ -278,7 +253,12 @@ def page() -> None:
         _leaf_inputs(code)
     if shown is not None:
         _results_panel(shown, result)
-    share_box("lab", publish(LAB))
 
 
-page()
+with page_frame(
+    "Expression lab",
+    LAB,
+    "lab",
+    "Type PyTorch code and see the autograd graph PyTorch really built.",
+):
+    _body()

@@ -1,7 +1,9 @@
 """Lesson state in the URL: restore it on arrival, keep the link current, share it.
 
-The field tables below are the single source of truth for what a link holds on
-each page; `playground.share_link` turns them into tokens and back.
+The field tables below are the single source of truth for each page's controls:
+what a link holds, and every widget's bounds, choices and default
+(`playground.ui.controls` builds the widgets from them; `playground.share_link`
+turns them into tokens and back).
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from playground.descent import OPTIMIZERS
 from playground.presets import PRESETS, TUTORIAL_FIRST
 from playground.share_link import Field, ShareLinkError, decode, encode
+from playground.training.descent import OPTIMIZERS
 
 PARAM = "lesson"
 APPLIED = "lesson_tokens_seen"
@@ -34,7 +36,7 @@ LAB = (
     Field("s", "lab_stepping", bool, False),
     Field("k", "lab_step", int, -1, low=-1, high=100_000),
 )
-STUDIO = (
+DESCENT = (
     Field("d", "gd_dataset", str, DATASETS[0], choices=DATASETS),
     Field("n", "gd_points", int, 40, low=2, high=500),
     Field("z", "gd_noise", float, 1.0, low=0.0, high=5.0),
@@ -56,9 +58,15 @@ HIDEABLE = {
     "lab": {"code": "code editor and examples", "values": "value boxes", "views": "view toggles",
             "downloads": "downloads", "gradcheck": "gradient check"},
     "tour": {},
-    "studio": {"data": "dataset", "settings": "training settings", "mistakes": "teaching mistakes",
+    "descent": {"data": "dataset", "settings": "training settings", "mistakes": "teaching mistakes",
                "script": "script download"},
 }  # fmt: skip
+FIELDS = {f.state: f for f in (*COMMON, *LAB, *DESCENT, *TOUR)}
+
+
+def field(state: str) -> Field:
+    """The field behind session-state key `state`."""
+    return FIELDS[state]
 
 
 def restore(fields: Sequence[Field]) -> None:
@@ -114,12 +122,6 @@ def hidden(name: str) -> bool:
     return bool(st.session_state.get("classroom")) and name in st.session_state.get(
         "hidden", ""
     ).split(",")
-
-
-def classroom_style() -> None:
-    """Larger everything for a projector, in classroom mode."""
-    if st.session_state.get("classroom"):
-        st.html("<style>.stMain { zoom: 1.25; }</style>")
 
 
 def _set_hidden(page: str) -> None:

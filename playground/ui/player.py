@@ -14,6 +14,8 @@ from pathlib import Path
 import plotly
 import streamlit as st
 
+from playground.training.player_data import PlayerData
+
 STATIC = Path(__file__).resolve().parents[2] / "static"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
@@ -70,8 +72,8 @@ def _component():  # registered once per server process; holds no per-student da
     )
 
 
-def player(data: dict, key: str) -> int | None:
+def player(data: PlayerData, key: str) -> int | None:
     """Mount the player; returns the epoch it last reported (pause, step, reset)."""
-    result = _component()(data=data, key=key, on_epoch_change=lambda: None)
+    result = _component()(data=data.to_json(), key=key, on_epoch_change=lambda: None)
     epoch = getattr(result, "epoch", None) if result is not None else None
     return int(epoch) if isinstance(epoch, int | float) else None

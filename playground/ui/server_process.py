@@ -45,6 +45,3 @@ def _import_heavy_modules() -> None:
     import pandas  # noqa: F401  (st.dataframe / st.table)
     import plotly  # noqa: F401
     import pyarrow  # noqa: F401  (Streamlit's dataframe serialisation)
-
-    import playground.descent
-    import playground.runner  # noqa: F401

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.backward_steps import BackwardStep
-from playground.graph import Graph
-from playground.render_dot import render_dot
-from playground.step_view import describe, grads_after
+from playground.graph.model import Graph
+from playground.graph.render_dot import render_dot
+from playground.graph.step_view import describe, grads_after
+from playground.sandbox.backward_steps import BackwardStep
 
 STEP = "lab_step"
 PLAYING = "lab_step_playing"

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from playground import datasets
-from playground.descent import TrainConfig, train
 from playground.presets import TUTORIAL_FIRST, TUTORIAL_TRAINING
-from playground.studio_data import payload, reference
-from playground.ui.lesson import TOUR, classroom_style, publish, restore, share_box, show_warning
+from playground.training import datasets
+from playground.training.descent import TrainConfig
+from playground.training.replay import replay
+from playground.ui.frame import page_frame
+from playground.ui.lesson import TOUR
 from playground.ui.player import ensure_plotly_js, player
-from playground.ui.style import apply_style
 from playground.ui.widgets import program
 
 STEP = "tour_step"
@@ -82,11 +82,7 @@ def _training() -> None:
     if not ensure_plotly_js():
         st.error("The charts' script could not be prepared on this server.")
         return
-    data, config = datasets.crops(), TrainConfig()
-    run = train(data, config)
-    info = payload(data, config, run, reference(data, config))
-    info.update(run_id="tour", stop_message="")
-    player(info, key="tour_player")
+    player(replay(datasets.crops(), TrainConfig()).player, key="tour_player")
     with st.expander("The tutorial's loop that produced this"):
         st.code(TUTORIAL_TRAINING, language="python")
 
@@ -122,13 +118,8 @@ def _go(delta: int) -> None:
     st.session_state[STEP] = min(max(st.session_state.get(STEP, 0) + delta, 0), len(STOPS) - 1)
 
 
-def page() -> None:
+def _body() -> None:
     """One stop at a time, with Back / Next."""
-    apply_style()
-    restore(TOUR)
-    classroom_style()
-    st.title("Tour of the tutorial")
-    show_warning()
     index = min(st.session_state.setdefault(STEP, 0), len(STOPS) - 1)
     stop = STOPS[index]
     st.progress((index + 1) / len(STOPS), text=f"Stop {index + 1} of {len(STOPS)}: {stop.title}")
@@ -140,7 +131,7 @@ def page() -> None:
                 width="stretch")  # fmt: skip
     nxt.button("Next ▶", key="tour_next", on_click=_go, args=(1,),
                disabled=index == len(STOPS) - 1, width="stretch")  # fmt: skip
-    share_box("tour", publish(TOUR))
 
 
-page()
+with page_frame("Tour of the tutorial", TOUR, "tour"):
+    _body()

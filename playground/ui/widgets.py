@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.render_dot import render_dot
+from playground.graph.render_dot import render_dot
 from playground.report import gradient_rows
 from playground.runner import RunResult, run
+from playground.sandbox.errors import ErrorInfo
 
 
-def show_error(result: RunResult) -> None:
-    """The error with its line and hint, never a traceback."""
-    error = result.error
+def error_panel(error: ErrorInfo, code: str | None = None) -> None:
+    """The error with its line and hint, never a traceback; with `code`, the line
+    itself with a caret under the column."""
     where = f"Line {error.line}: " if error.line else ""
     st.error(f"{where}{error.message}", icon="⚠️")
     if error.hint:
         st.info(error.hint, icon="💡")
+    lines = (code or "").splitlines()
+    if error.line and 0 < error.line <= len(lines):
+        caret = " " * (error.col or 0) + "^"
+        st.code(f"{error.line:>3} | {lines[error.line - 1]}\n    | {caret}", language=None)
 
 
 def program(source: str, key: str, height: int = 160, gradients: bool = True) -> RunResult:
@@ -27,7 +32,7 @@ def program(source: str, key: str, height: int = 160, gradients: bool = True) ->
         result = run(code, max_nodes=60)
         st.code(result.output or "(nothing printed)", language=None)
         if not result.ok:
-            show_error(result)
+            error_panel(result.error)
     with graph_col:
         if result.graph is not None:
             st.graphviz_chart(render_dot(result.graph), width="stretch")

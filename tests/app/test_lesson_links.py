@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.presets import TUTORIAL_FIRST
 from playground.share_link import encode
-from playground.ui.lesson import COMMON, LAB, STUDIO
+from playground.ui.lesson import COMMON, DESCENT, LAB
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -55,9 +55,9 @@ def test_tampered_lab_link_opens_defaults_with_a_warning() -> None:
 def test_studio_link_restores_settings_and_classroom_mode() -> None:
     state = {"gd_lr": 0.0001, "gd_epochs": 50, "gd_opt": "adam", "gd_std": True,
              "classroom": True, "hidden": "settings,mistakes"}  # fmt: skip
-    at = _app("playground/ui/studio.py", encode((*STUDIO, *COMMON), state))
+    at = _app("playground/ui/gradient_descent.py", encode((*DESCENT, *COMMON), state))
     assert not at.exception
-    run = at.session_state["gd_run"][0]
+    run = at.session_state["gd_replay"].run
     assert len(run.losses) == 50
     # Hidden in classroom mode: the settings are not drawn, but they still apply.
     assert not [s for s in at.sidebar.select_slider if s.key == "gd_lr"]

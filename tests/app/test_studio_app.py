@@ -20,12 +20,12 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from playground import datasets  # noqa: E402
-from playground.descent import TrainConfig  # noqa: E402
-from playground.export import training_script  # noqa: E402
-from playground.least_squares import optimum  # noqa: E402
+from playground.training import datasets  # noqa: E402
+from playground.training.descent import TrainConfig  # noqa: E402
+from playground.training.least_squares import optimum  # noqa: E402
+from playground.training.script import training_script  # noqa: E402
 
-PAGE = ROOT / "playground" / "ui" / "studio.py"
+PAGE = ROOT / "playground" / "ui" / "gradient_descent.py"
 
 
 @pytest.fixture
@@ -66,8 +66,8 @@ def _crops(ref) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def _run(at: AppTest):
-    run, best, run_id = at.session_state["gd_run"]
-    return run, best, run_id
+    shown = at.session_state["gd_replay"]
+    return shown.run, shown.optimum, shown.player.run_id
 
 
 def _errors(at: AppTest) -> list[str]:
@@ -211,16 +211,16 @@ def test_a_constant_column_gives_a_message_not_a_crash(at: AppTest) -> None:
 
 def test_students_asking_for_the_same_run_share_one_training(monkeypatch) -> None:
     """A class opening one lesson trains once; each session still gets its own copy."""
-    import playground.descent
+    import playground.training.replay
 
     calls: list[TrainConfig] = []
-    real_train = playground.descent.train
+    real_train = playground.training.replay.train
 
     def counting_train(data, config):
         calls.append(config)
         return real_train(data, config)
 
-    monkeypatch.setattr(playground.descent, "train", counting_train)
+    monkeypatch.setattr(playground.training.replay, "train", counting_train)
     st.cache_data.clear()
     os.chdir(ROOT)
     first = AppTest.from_file(str(PAGE), default_timeout=60).run()

@@ -16,8 +16,8 @@ from playwright.sync_api import Page, expect
 from test_lab import assert_no_traceback
 from test_studio import open_studio
 
-from playground import datasets
-from playground.descent import TrainConfig, TrainRun, train
+from playground.training import datasets
+from playground.training.descent import TrainConfig, TrainRun, train
 
 pytestmark = pytest.mark.e2e
 

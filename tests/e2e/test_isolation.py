@@ -3,7 +3,7 @@
 Each student is a Playwright context of its own (its own cookies, so its own Streamlit
 session). Their actions interleave on purpose: A edits, B edits, then A checks, B checks,
 so a session that leaked into another would show up as the wrong code, output or losses.
-Every expected number comes from plain PyTorch (or `playground.descent.train`, the code
+Every expected number comes from plain PyTorch (or `playground.training.descent.train`, the code
 the studio runs) computed in the test.
 """
 
@@ -29,11 +29,11 @@ from test_lab import (
 )
 from test_studio import open_studio
 
-from playground import datasets
-from playground.descent import TrainConfig, train
+from playground.graph.tensor_info import format_number
 from playground.share_link import encode
-from playground.tensor_info import format_number
-from playground.ui.lesson import COMMON, STUDIO
+from playground.training import datasets
+from playground.training.descent import TrainConfig, train
+from playground.ui.lesson import COMMON, DESCENT
 
 pytestmark = pytest.mark.e2e
 
@@ -180,7 +180,7 @@ def test_two_students_press_play_at_once_with_their_own_seeds(
     for who, page in pages.items():
         set_seed(page, seeds[who])
     for who, page in pages.items():
-        token = encode((*STUDIO, *COMMON), {"gd_batch": "2", "gd_seed": seeds[who]})
+        token = encode((*DESCENT, *COMMON), {"gd_batch": "2", "gd_seed": seeds[who]})
         wait_for_run(page, expected[who], token)
         page.select_option(".agp-speed", "120")
 

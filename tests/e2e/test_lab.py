@@ -1,7 +1,7 @@
 """End-to-end: the Expression lab in headless Chromium against a real `streamlit run`.
 
 Each test opens a fresh page. The graph is Graphviz laid out in the browser, so we read
-the SVG: `svg .node text` yields one string per label line (see /work/shared/NOTES.md).
+the SVG: `svg .node text` yields one string per label line (docs/stack-facts.md).
 Streamlit reruns are awaited by polling for what the page should show next.
 """
 

@@ -76,10 +76,10 @@ def test_a_studio_link_in_classroom_mode_hides_the_settings(
 
 def test_classroom_link_hides_chosen_controls(page: Page, server_url: str) -> None:
     from playground.share_link import encode
-    from playground.ui.lesson import COMMON, STUDIO
+    from playground.ui.lesson import COMMON, DESCENT
 
     state = {"gd_epochs": 30, "classroom": True, "hidden": "settings,mistakes"}
-    page.goto(f"{server_url}/gradient-descent?lesson={encode((*STUDIO, *COMMON), state)}")
+    page.goto(f"{server_url}/gradient-descent?lesson={encode((*DESCENT, *COMMON), state)}")
     expect(page.locator(".agp-epoch")).to_have_text("Epoch 0 / 29")
     expect(page.get_by_text("Learning rate", exact=True)).to_have_count(0)
     expect(page.get_by_text("Teaching mistakes", exact=True)).to_have_count(0)

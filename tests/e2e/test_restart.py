@@ -28,11 +28,11 @@ from test_lab import (
 )
 from test_studio import open_studio
 
-from playground import datasets
-from playground.descent import TrainConfig, train
+from playground.graph.tensor_info import format_number
 from playground.share_link import encode
-from playground.tensor_info import format_number
-from playground.ui.lesson import COMMON, LAB, STUDIO
+from playground.training import datasets
+from playground.training.descent import TrainConfig, train
+from playground.ui.lesson import COMMON, DESCENT, LAB
 
 pytestmark = pytest.mark.e2e
 
@@ -137,7 +137,7 @@ def test_studio_lesson_survives_a_server_crash(page: Page, own_server: Restartab
     expect(page.locator(".agp-epoch")).to_have_text("Epoch 0 / 39")
     page.get_by_label("Random seed").fill("5")
     page.get_by_label("Random seed").press("Enter")
-    token = encode((*STUDIO, *COMMON), {"gd_epochs": 40, "gd_seed": 5})
+    token = encode((*DESCENT, *COMMON), {"gd_epochs": 40, "gd_seed": 5})
     page.wait_for_url(re.compile(re.escape(f"lesson={token}")))
 
     own_server.crash_and_restart(page)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import ast
 
-from .context import DEFAULT_SEED
-from .datasets import CROP_INPUTS, CROP_TARGETS
-from .parsing import parse
+from .sandbox.context import DEFAULT_SEED
+from .sandbox.parsing import parse
+from .training.datasets import CROP_INPUTS, CROP_TARGETS
 
 
 def _names(source: str) -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import graphviz
 import torch
 
-from .graph import build_graph
+from .model import build_graph
 from .render_dot import render_dot
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .backward_steps import BackwardStep
-from .graph import Graph
+from ..sandbox.backward_steps import BackwardStep
+from .model import Graph
 from .tensor_info import value_text
 
 

@@ -14,7 +14,7 @@ import html
 import graphviz
 
 from .dot_text import HtmlLabel, a_list, edge_statement, node_statement, quote
-from .graph import Graph, GraphNode
+from .model import Graph, GraphNode
 from .tensor_info import TensorInfo, shape_text, value_text
 
 STYLES = {

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import torch
 
+from ..sandbox.trace import Tracer
 from .tensor_info import TensorInfo, snapshot
-from .trace import Tracer
 
 SYMBOLS = {
     "Add": "+", "Sub": "-", "Rsub": "-", "Mul": "*", "Div": "/", "Pow": "**",

@@ -21,10 +21,10 @@ import numpy as np
 import pytest
 import torch
 
-from playground import datasets
-from playground.descent import TrainConfig, train
-from playground.export import training_script
-from playground.least_squares import optimum
+from playground.training import datasets
+from playground.training.descent import TrainConfig, train
+from playground.training.least_squares import optimum
+from playground.training.script import training_script
 
 CSV = (
     b'temp "C",rain\\mm,"hum\nidity",apples,oranges\n'

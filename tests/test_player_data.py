@@ -1,4 +1,4 @@
-"""The player's payload and the epoch's autograd graph, checked against plain PyTorch."""
+"""The player's data and the epoch's autograd graph, checked against plain PyTorch."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ import numpy as np
 import pytest
 import torch
 
-from playground import datasets
-from playground.descent import TrainConfig, train
-from playground.descent_graph import loss_graph
-from playground.least_squares import loss_grid, optimum
-from playground.studio_data import GRID, MAX_POINTS, model_inputs, payload, reference
+from playground.training import datasets
+from playground.training.descent import TrainConfig, train
+from playground.training.least_squares import loss_grid, optimum
+from playground.training.loss_graph import loss_graph
+from playground.training.player_data import GRID, MAX_POINTS, model_inputs, player_data, reference
 
 
 def _payload(data: datasets.Dataset, config: TrainConfig) -> tuple[dict, object]:
     run = train(data, config)
-    return payload(data, config, run, reference(data, config)), run
+    return player_data(data, config, run, reference(data, config), "id").to_json(), run
 
 
 def _strict_json(value: dict) -> dict:
@@ -70,7 +70,7 @@ def test_payload_carries_the_optimum_and_the_data():
     assert info["optimum_w"] == best.w.tolist() and info["optimum_b"] == best.b.tolist()
     assert info["x"] == data.x.tolist() and info["y"] == data.y.tolist()
     assert info["x_names"] == list(data.x_names) and info["y_names"] == list(data.y_names)
-    assert info["one_d"] is False and "landscape" not in info
+    assert info["one_d"] is False and info["landscape"] is None
 
 
 def test_standardized_payload_shows_the_inputs_the_model_sees():
@@ -87,13 +87,13 @@ def test_standardized_payload_shows_the_inputs_the_model_sees():
 
 def test_one_d_flag_needs_one_input_and_one_target():
     line_info, _ = _payload(datasets.line(points=20), TrainConfig(lr=0.01, epochs=5))
-    assert line_info["one_d"] is True and "landscape" in line_info
+    assert line_info["one_d"] is True and line_info["landscape"] is not None
     csv = b"a,b,c\n1,2,3\n2,1,5\n3,4,4\n4,3,8\n"
     two_out = datasets.from_csv(csv, ["a"], ["b", "c"])
     two_in = datasets.from_csv(csv, ["a", "b"], ["c"])
     for data in (two_out, two_in):
         info, _ = _payload(data, TrainConfig(lr=0.01, epochs=5))
-        assert info["one_d"] is False and "landscape" not in info
+        assert info["one_d"] is False and info["landscape"] is None
 
 
 @pytest.mark.parametrize("lr", [0.05, 0.25])  # converging, diverging

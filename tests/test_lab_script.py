@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import playground
-from playground.lab_export import lab_script
+from playground.lab_script import lab_script
 from playground.presets import PRESETS
 
 RUNNER = """

@@ -7,6 +7,7 @@ every epoch's loss and parameters plus the data to draw the fit against.
 from __future__ import annotations
 
 import math
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
@@ -34,29 +35,68 @@ def _finite(values: np.ndarray) -> list:
     return [float(v) if math.isfinite(v) else None for v in np.asarray(values, dtype=float).ravel()]
 
 
-def payload(data: Dataset, config: TrainConfig, run: TrainRun, best: Optimum) -> dict:
-    """Everything the player draws, JSON-serialisable (no NaN: null instead)."""
+@dataclass(frozen=True)
+class PlayerData:
+    """What the browser's player replays: every epoch plus the data to draw against.
+
+    All fields are plain JSON values (no NaN or inf: those become null), so
+    `to_json()` is the component's argument as it is.
+    """
+
+    run_id: str
+    losses: list
+    w: list
+    b: list
+    grad_norm: list
+    lr: float
+    optimum_loss: float
+    optimum_w: list
+    optimum_b: list
+    x: list
+    y: list
+    x_names: list[str]
+    y_names: list[str]
+    stopped_at: int | None
+    stop_message: str
+    one_d: bool
+    landscape: dict | None = None
+
+    def to_json(self) -> dict:
+        """The player component's data argument."""
+        return asdict(self)
+
+
+def player_data(
+    data: Dataset,
+    config: TrainConfig,
+    run: TrainRun,
+    best: Optimum,
+    run_id: str,
+    stop_message: str = "",
+) -> PlayerData:
+    """Everything the player draws for `run`, JSON-ready."""
     x = model_inputs(data, config)
     keep = _sample(len(x))
-    result = {
-        "losses": _finite(run.losses),
-        "w": _clean(run.w),
-        "b": _clean(run.b),
-        "grad_norm": _finite(run.grad_norm),
-        "lr": config.lr,
-        "optimum_loss": best.loss,
-        "optimum_w": best.w.tolist(),
-        "optimum_b": best.b.tolist(),
-        "x": x[keep].tolist(),
-        "y": data.y[keep].tolist(),
-        "x_names": list(data.x_names),
-        "y_names": list(data.y_names),
-        "stopped_at": run.stopped_at,
-        "one_d": x.shape[1] == 1 and data.y.shape[1] == 1,
-    }
-    if result["one_d"]:
-        result["landscape"] = landscape(x, data.y, run, best)
-    return result
+    one_d = x.shape[1] == 1 and data.y.shape[1] == 1
+    return PlayerData(
+        run_id=run_id,
+        losses=_finite(run.losses),
+        w=_clean(run.w),
+        b=_clean(run.b),
+        grad_norm=_finite(run.grad_norm),
+        lr=config.lr,
+        optimum_loss=best.loss,
+        optimum_w=best.w.tolist(),
+        optimum_b=best.b.tolist(),
+        x=x[keep].tolist(),
+        y=data.y[keep].tolist(),
+        x_names=list(data.x_names),
+        y_names=list(data.y_names),
+        stopped_at=run.stopped_at,
+        stop_message=stop_message,
+        one_d=one_d,
+        landscape=landscape(x, data.y, run, best) if one_d else None,
+    )
 
 
 def _clean(array: np.ndarray) -> list:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import torch
 
-from .graph import Graph, build_graph
-from .trace import Tracer
+from ..graph.model import Graph, build_graph
+from ..sandbox.trace import Tracer
 
 
 def loss_graph(x: torch.Tensor, y: torch.Tensor, w_now, b_now) -> Graph:

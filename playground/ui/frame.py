@@ -1,0 +1,40 @@
+"""The frame every page shares: style, the lesson from the link, title, share box.
+
+Pages write their body inside `page_frame(...)`; restoring the link's lesson before
+any widget is drawn and publishing it after every widget has run are the frame's
+job, so no page can get the order wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import streamlit as st
+
+from playground.share_link import Field
+from playground.ui.lesson import publish, restore, share_box, show_warning
+
+CSS = """
+<style>
+textarea { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace !important;
+           font-size: 16px !important; line-height: 1.45 !important; }
+.stale-note { color: #8a6d00; font-weight: 600; }
+</style>
+"""
+CLASSROOM_CSS = "<style>.stMain { zoom: 1.25; }</style>"  # larger everything for a projector
+
+
+@contextmanager
+def page_frame(title: str, fields: Sequence[Field], share_as: str, caption: str = "") -> Iterator:
+    """Style, restore the link's lesson, title and warning; after the body, the share box."""
+    st.html(CSS)
+    restore(fields)
+    if st.session_state.get("classroom"):
+        st.html(CLASSROOM_CSS)
+    st.title(title)
+    show_warning()
+    if caption:
+        st.caption(caption)
+    yield
+    share_box(share_as, publish(fields))
