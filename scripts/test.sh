@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+# --retries 1: where PyTorch's CPU index (requirements.txt) cannot be reached, pip's
+# default 5 retries wait ~6 s for every package looked up there (minutes in all).
+python3 -m pip install --quiet --disable-pip-version-check --retries 1 -r requirements-dev.txt
 
 # Browser tests drive Debian's Chromium (Playwright cannot download browsers here);
 # Graphviz's `dot` lets the SVG export be tested too; nginx fronts the two-replica test.
