@@ -6,12 +6,12 @@ Safe to call from many threads: every piece of state lives in this call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import torch
 
 from .graph.model import HIDDEN_COUNT_LIMIT, Graph, build_graph, build_graph_with_ids
-from .graph.tensor_info import TensorInfo, grad_note, snapshot
+from .graph.tensor_info import JsonBudget, Snapshots, TensorInfo
 from .sandbox.backward_steps import BackwardStep, to_steps
 from .sandbox.budgets import DEFAULT_BUDGETS, Budgets
 from .sandbox.context import DEFAULT_SEED, RunContext
@@ -45,13 +45,14 @@ class RunResult:
     seconds_budget: float = field(default=DEFAULT_BUDGETS.wall_seconds)
 
     def to_json(self) -> dict:
-        """The CLI contract: ok, error, output, tensors, graph."""
+        """The CLI contract: ok, error, output, tensors, graph (values bounded in all)."""
+        budget = JsonBudget()
         return {
             "ok": self.ok,
             "error": None if self.error is None else self.error.to_json(),
             "output": self.output,
-            "tensors": {name: info.to_json() for name, info in self.tensors.items()},
-            "graph": None if self.graph is None else self.graph.to_json(),
+            "tensors": {name: info.to_json(budget) for name, info in self.tensors.items()},
+            "graph": None if self.graph is None else self.graph.to_json(budget),
         }
 
 
@@ -106,27 +107,18 @@ def _describe(
     count_limit: int = HIDDEN_COUNT_LIMIT,
 ) -> RunResult:
     tensors: dict[str, TensorInfo] = {}
-    first: dict[int, TensorInfo] = {}  # one copy per tensor, however many names it has
+    snapshots = Snapshots()  # one copy per tensor, however many names and nodes show it
     for name, value in scope.items():
         if isinstance(value, torch.Tensor):
-            seen = first.get(id(value))
-            tensors[name] = (
-                snapshot(value, name)
-                if seen is None
-                else replace(seen, name=name, grad_note=grad_note(value, name))
-            )
-            first.setdefault(id(value), tensors[name])
+            tensors[name] = snapshots.get(value, name)
     names = {id(v): k for k, v in scope.items() if isinstance(v, torch.Tensor)}
     root = ctx.backward_root if ctx.backward_root is not None else ctx.last_graph_tensor
     graph = raw = None
     steps: tuple[BackwardStep, ...] = ()
     if root is not None:
-        graph, shown = build_graph_with_ids(
-            root, names, ctx.tracer, max_nodes=max_nodes, count_limit=count_limit
-        )
-        raw = build_graph(
-            root, names, ctx.tracer, raw=True, max_nodes=max_nodes, count_limit=count_limit
-        )
+        limits = {"max_nodes": max_nodes, "count_limit": count_limit, "snapshots": snapshots}
+        graph, shown = build_graph_with_ids(root, names, ctx.tracer, **limits)
+        raw = build_graph(root, names, ctx.tracer, raw=True, **limits)
         if root is ctx.backward_root and not graph.hidden:
             steps = to_steps(ctx.backward_events, shown)
     return RunResult(

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import torch
 
-from ..sandbox.trace import Tracer
-from .tensor_info import TensorInfo, snapshot
+from ..sandbox.trace import Tracer, grad_fn_of
+from .tensor_info import JsonBudget, Snapshots, TensorInfo
 
 SYMBOLS = {
     "Add": "+", "Sub": "-", "Rsub": "-", "Mul": "*", "Div": "/", "Pow": "**",
@@ -44,13 +44,13 @@ class GraphNode:
     tensor: TensorInfo | None = None
     saved: tuple[str, ...] = ()
 
-    def to_json(self) -> dict:
+    def to_json(self, budget: JsonBudget | None = None) -> dict:
         """Contract fields plus what a renderer elsewhere would need."""
         data = {"id": self.id, "kind": self.kind, "label": self.label, "name": self.name}
         if self.op is not None:
             data["op"] = self.op
         if self.tensor is not None:
-            data["tensor"] = self.tensor.to_json()
+            data["tensor"] = self.tensor.to_json(budget)
         if self.saved:
             data["saved"] = list(self.saved)
         return data
@@ -74,10 +74,11 @@ class Graph:
     raw: bool = False
     hidden: int = 0
 
-    def to_json(self) -> dict:
-        """The CLI contract's graph object."""
+    def to_json(self, budget: JsonBudget | None = None) -> dict:
+        """The CLI contract's graph object; its tensors' values share one `budget`."""
+        budget = budget or JsonBudget()
         return {
-            "nodes": [n.to_json() for n in self.nodes],
+            "nodes": [n.to_json(budget) for n in self.nodes],
             "edges": [{"src": e.src, "dst": e.dst} for e in self.edges],
             "root": self.root,
             "raw": self.raw,
@@ -103,6 +104,7 @@ class _Builder:
     ids: dict[object, str] = field(default_factory=dict)
     hidden: int = 0
     count_limit: int = HIDDEN_COUNT_LIMIT
+    snapshots: Snapshots = field(default_factory=Snapshots)
 
     def full(self) -> bool:
         return self.max_nodes is not None and len(self.nodes) >= self.max_nodes
@@ -133,7 +135,9 @@ class _Builder:
         name = self.names.get(id(tensor))
         return self.add(
             ("tensor", id(tensor)),
-            lambda nid: GraphNode(nid, kind, name or "", name, tensor=snapshot(tensor, name)),
+            lambda nid: GraphNode(
+                nid, kind, name or "", name, tensor=self.snapshots.get(tensor, name)
+            ),
         )
 
     def number_node(self, number: object) -> str | None:
@@ -159,6 +163,7 @@ def build_graph(
     raw: bool = False,
     max_nodes: int | None = None,
     count_limit: int = HIDDEN_COUNT_LIMIT,
+    snapshots: Snapshots | None = None,
 ) -> Graph:
     """The graph of everything `root` was computed from.
 
@@ -166,8 +171,9 @@ def build_graph(
     intermediate values and constants; `raw` shows PyTorch's own view instead
     (AccumulateGrad nodes, saved tensors, no constants). Past `max_nodes`, the rest
     is counted up to `count_limit` ("at least ... more nodes"), which bounds the time.
+    `snapshots` shares the copies of tensors with other descriptions of the same run.
     """
-    builder = _Builder(names or {}, tracer, max_nodes, count_limit=count_limit)
+    builder = _builder(names, tracer, max_nodes, count_limit, snapshots)
     return _raw_walk(builder, root) if raw else _friendly_walk(builder, root)
 
 
@@ -178,13 +184,14 @@ def build_graph_with_ids(
     raw: bool = False,
     max_nodes: int | None = None,
     count_limit: int = HIDDEN_COUNT_LIMIT,
+    snapshots: Snapshots | None = None,
 ) -> tuple[Graph, dict[object, str | None]]:
     """`build_graph`, plus which graph node shows each autograd node.
 
     An AccumulateGrad node is shown by its leaf tensor (friendly view). The map holds
     autograd objects, so use it at once (e.g. for the backward steps) and drop it.
     """
-    builder = _Builder(names or {}, tracer, max_nodes, count_limit=count_limit)
+    builder = _builder(names, tracer, max_nodes, count_limit, snapshots)
     graph = _raw_walk(builder, root) if raw else _friendly_walk(builder, root)
     shown: dict[object, str | None] = {}
     for key, node_id in builder.ids.items():
@@ -198,15 +205,29 @@ def build_graph_with_ids(
     return graph, shown
 
 
+def _builder(
+    names: dict[int, str] | None,
+    tracer: Tracer | None,
+    max_nodes: int | None,
+    count_limit: int,
+    snapshots: Snapshots | None,
+) -> _Builder:
+    return _Builder(
+        names or {}, tracer, max_nodes, count_limit=count_limit, snapshots=snapshots or Snapshots()
+    )
+
+
 def _leaf_kind(tensor: torch.Tensor) -> str:
     return "leaf" if tensor.requires_grad else "constant"
 
 
 def _friendly_walk(b: _Builder, root: torch.Tensor) -> Graph:
-    if root.grad_fn is None:
+    # A view whose history PyTorch refuses to show (see `grad_fn_of`) is drawn alone.
+    root_fn = grad_fn_of(root)
+    if root_fn is None:
         return b.finish(b.tensor_node(root, _leaf_kind(root)), raw=False)
-    queue = deque([root.grad_fn])
-    outputs = {root.grad_fn: root}
+    queue = deque([root_fn])
+    outputs = {root_fn: root}
     root_id = None
     while queue and not b.done():
         fn = queue.popleft()
@@ -255,17 +276,20 @@ def _output_node(b: _Builder, fn: object, out: torch.Tensor | None) -> str | Non
         name = b.names.get(id(out)) or (b.tracer.name_of(fn) if b.tracer else None)
         b.ids[("tensor", id(out))] = b.add(
             key,
-            lambda nid: GraphNode(nid, "tensor", name or "", name, tensor=snapshot(out, name)),
+            lambda nid: GraphNode(
+                nid, "tensor", name or "", name, tensor=b.snapshots.get(out, name)
+            ),
         )
     return b.ids[key]
 
 
 def _raw_walk(b: _Builder, root: torch.Tensor) -> Graph:
-    root_id = b.tensor_node(root, "tensor" if root.grad_fn else _leaf_kind(root))
-    if root.grad_fn is None:
+    root_fn = grad_fn_of(root)
+    root_id = b.tensor_node(root, "tensor" if root_fn else _leaf_kind(root))
+    if root_fn is None:
         return b.finish(root_id, raw=True)
-    queue = deque([root.grad_fn])
-    b.edge(b.add(("op", root.grad_fn), lambda nid: _raw_node(nid, root.grad_fn, b)), root_id)
+    queue = deque([root_fn])
+    b.edge(b.add(("op", root_fn), lambda nid: _raw_node(nid, root_fn, b)), root_id)
     while queue and not b.done():
         fn = queue.popleft()
         fn_id = b.ids[("op", fn)]
@@ -286,7 +310,7 @@ def _raw_node(nid: str, fn: object, b: _Builder) -> GraphNode:
         var_name = b.names.get(id(var))
         label = "AccumulateGrad" + (f" → {var_name}" if var_name else "")
         return GraphNode(
-            nid, "autograd", label, var_name, "AccumulateGrad", snapshot(var, var_name)
+            nid, "autograd", label, var_name, "AccumulateGrad", b.snapshots.get(var, var_name)
         )
     return GraphNode(nid, "autograd", name, op=name, saved=_saved(fn))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -10,6 +10,28 @@ import torch
 SMALL_ELEMENTS = 16  # up to this many, a tensor's label shows every value
 MAX_KEPT = 1_000_000
 MAX_NUMPY_DIMS = 32  # numpy 1.x's limit (2.x allows 64)
+# Numbers one JSON document (a run's result) may hold: `json.dumps` writes about a
+# million floats a second, and 15 tensors of a million elements made 619 MB of JSON.
+MAX_JSON_NUMBERS = 100_000
+
+
+class JsonBudget:
+    """The numbers one JSON document may still hold; values past them are cut short."""
+
+    def __init__(self, numbers: int = MAX_JSON_NUMBERS) -> None:
+        self.left = numbers
+
+    def take(self, array: np.ndarray) -> tuple[np.ndarray, bool]:
+        """`array`, or a flat prefix of it that fits; and whether it was cut.
+
+        A scalar always fits (the contract promises a number for shape []).
+        """
+        if array.ndim == 0 or array.size <= self.left:
+            self.left = max(0, self.left - array.size)
+            return array, False
+        prefix = array.reshape(-1)[: self.left]
+        self.left = 0
+        return prefix, True
 
 
 @dataclass(frozen=True)
@@ -25,16 +47,26 @@ class TensorInfo:
     grad: np.ndarray | None
     grad_note: str
 
-    def to_json(self) -> dict:
-        """The CLI contract's per-tensor object."""
-        return {
-            "value": json_value(self.value),
-            "grad": None if self.grad is None else json_value(self.grad),
+    def to_json(self, budget: JsonBudget | None = None) -> dict:
+        """The CLI contract's per-tensor object.
+
+        Past the document's `budget`, `value` and `grad` are flat prefixes (possibly
+        empty) and `truncated` is set.
+        """
+        budget = budget or JsonBudget()
+        value, cut = budget.take(self.value)
+        grad, grad_cut = (None, False) if self.grad is None else budget.take(self.grad)
+        data = {
+            "value": json_value(value),
+            "grad": None if grad is None else json_value(grad),
             "requires_grad": self.requires_grad,
             "is_leaf": self.is_leaf,
             "shape": list(self.shape),
             "dtype": self.dtype,
         }
+        if cut or grad_cut:
+            data["truncated"] = True
+        return data
 
 
 def snapshot(tensor: torch.Tensor, name: str | None = None) -> TensorInfo:
@@ -53,17 +85,43 @@ def snapshot(tensor: torch.Tensor, name: str | None = None) -> TensorInfo:
     )
 
 
+class Snapshots:
+    """One copy of each tensor for a whole description: its variables and both graphs.
+
+    Fifteen million-element leaves were otherwise copied three times over (the
+    variables, the graph, the raw graph). Holding each tensor keeps its id unique.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[torch.Tensor, TensorInfo]] = {}
+
+    def get(self, tensor: torch.Tensor, name: str | None) -> TensorInfo:
+        """`snapshot(tensor, name)`, sharing the copy made for any earlier name."""
+        known = self._known.get(id(tensor))
+        if known is None:
+            info = snapshot(tensor, name)
+            self._known[id(tensor)] = (tensor, info)
+            return info
+        info = known[1]
+        if info.name == name:
+            return info
+        return replace(info, name=name, grad_note=grad_note(tensor, name or "this tensor"))
+
+
 def is_leaf(tensor: torch.Tensor) -> bool:
-    """`tensor.is_leaf`, or True where PyTorch refuses to answer.
+    """`tensor.is_leaf`, or a best answer where PyTorch refuses to give one.
 
     A view made under `no_grad()` whose base is later changed in place raises a
     RuntimeError when asked, though the program that made it ran fine; it was made
     outside autograd, so it is shown as a leaf (with no history) instead of failing.
+    So does one of several views made at once (`for r in b`, `p, q = b`) once `b`
+    is changed in place; it requires grad, because it was computed from `b`, so it
+    is not a leaf (and has no `.grad` to read).
     """
     try:
         return tensor.is_leaf
     except RuntimeError:
-        return True
+        return not tensor.requires_grad
 
 
 def _to_numpy(tensor: torch.Tensor) -> np.ndarray:

@@ -47,12 +47,19 @@ class Tracer:
         self._max_elements = max_elements
         self._elements = 0
         self._names: dict[object, str] = {}
+        # An upper bound on the gradient elements any backward() of this run can
+        # write: each node sends a gradient the size of each input, and a view's
+        # backward one the size of its base (see `gradient_numel`).
+        self.backward_bound = 0
 
     def record(self, output: object, operands: tuple[object, ...]) -> None:
         """Remember `output`'s operands if it is a tensor created by autograd."""
-        if not isinstance(output, torch.Tensor) or output.grad_fn is None:
+        if not isinstance(output, torch.Tensor) or grad_fn_of(output) is None:
             return
         self._measure_depth(output, operands)
+        self.backward_bound += gradient_numel(output) + sum(
+            gradient_numel(o) for o in operands if isinstance(o, torch.Tensor) and o.requires_grad
+        )
         node = output.grad_fn
         old = self._records.pop(node, None)
         if old is not None:
@@ -72,8 +79,10 @@ class Tracer:
         One operation may add several nodes (`v @ M` adds unsqueeze, mm, squeeze):
         their number comes from PyTorch's per-thread node sequence numbers. A fresh
         result is that much deeper than its deepest operand; a tensor changed in
-        place (its `_version` moved) grows deeper than it was, and so does the base
-        of a view changed in place.
+        place (its `_version` moved) grows deeper than it was. A view changed in
+        place grows its base's chain by one node (CopySlices), whichever of the
+        base's views it was: 20 views each changed 2,000 times make one chain of
+        40,000, which crashes the process when it is freed.
         """
         state = getattr(output, _DEPTH, None)
         if state is not None and state[1] == output._version:
@@ -82,12 +91,16 @@ class Tracer:
         last = self._last_node_number
         added = 1 if last is None else max(1, number - last)
         self._last_node_number = number if last is None else max(last, number)
-        before = [graph_depth(o) for o in operands] + [0 if state is None else state[0]]
-        depth = added + max(before)
-        setattr(output, _DEPTH, (depth, output._version))
         base = output._base
         if state is not None and base is not None:
-            setattr(base, _DEPTH, (max(graph_depth(base), depth + 1), base._version))
+            others = [graph_depth(o) for o in operands if o is not output]
+            base_depth = 1 + max([graph_depth(base), *others])
+            setattr(base, _DEPTH, (base_depth, base._version))
+            depth = base_depth + 1  # the view, regenerated on top of its base's new node
+        else:
+            before = [graph_depth(o) for o in operands] + [0 if state is None else state[0]]
+            depth = added + max(before)
+        setattr(output, _DEPTH, (depth, output._version))
         if self._max_depth is not None and depth > self._max_depth:
             raise BudgetExceeded(
                 f"The autograd graph is more than {self._max_depth:,} nodes deep.",
@@ -96,9 +109,10 @@ class Tracer:
 
     def name(self, output: torch.Tensor, name: str) -> None:
         """Remember the variable name an op's output was bound to (in any scope)."""
-        record = self._records.get(output.grad_fn)
+        node = grad_fn_of(output)
+        record = self._records.get(node)
         if record is not None and record.output is output:
-            self._names[output.grad_fn] = name
+            self._names[node] = name
 
     def name_of(self, node: object) -> str | None:
         """The last variable name given to `node`'s output, if any."""
@@ -110,8 +124,36 @@ class Tracer:
 
 
 def graph_depth(value: object) -> int:
-    """The measured depth of a tensor's graph; 0 for leaves and non-tensors."""
+    """The measured depth of a tensor's graph; 0 for leaves and non-tensors.
+
+    A view is at most one node above its base: once the base is changed in place
+    (through any of its views), PyTorch rebuilds the view's `grad_fn` on top of it.
+    """
     if not isinstance(value, torch.Tensor):
         return 0
     state = getattr(value, _DEPTH, None)
-    return 0 if state is None else state[0]
+    depth = 0 if state is None else state[0]
+    base = value._base
+    if base is not None:
+        depth = max(depth, graph_depth(base) + 1)
+    return depth
+
+
+def gradient_numel(tensor: torch.Tensor) -> int:
+    """Elements of the gradient backward() sends for `tensor`: its base's, for a view."""
+    base = tensor._base
+    return (tensor if base is None else base).numel()
+
+
+def grad_fn_of(tensor: torch.Tensor) -> object | None:
+    """`tensor.grad_fn`, or None where PyTorch refuses to answer.
+
+    A view whose base was changed in place after it was made under `no_grad()`, or
+    one of several views made at once (the rows of `for r in b`, `p, q = b`), raises
+    a RuntimeError when asked. The program that made it ran fine, so nothing that
+    only looks at it (naming, tracing, describing) may fail.
+    """
+    try:
+        return tensor.grad_fn
+    except RuntimeError:
+        return None
