@@ -1,4 +1,8 @@
-"""`python -m playground eval|graph`: the sandbox from a shell, JSON out.
+"""`python -m playground eval|graph|train`: the sandbox from a shell, JSON out.
+
+`eval --json` and `graph` describe the whole autograd graph, however large (the page
+draws the part nearest the output and summarises the rest); `--max-nodes N` summarises
+as the page does, keeping the N nodes nearest the output and counting the others.
 
 Exit status: 0 ok, 1 the program was refused or failed, 2 bad usage. Never a
 traceback: anything unexpected is reported as JSON with exit status 1.
@@ -31,9 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
+    if args.max_nodes is not None and args.max_nodes < 1:
+        parser.print_usage(sys.stderr)
+        print("error: --max-nodes must be at least 1", file=sys.stderr)
+        return 2
     if args.command == "eval":
-        return _eval(source, args.json)
-    return _graph(source, args.format, args.raw)
+        return _eval(source, args.json, args.max_nodes)
+    return _graph(source, args.format, args.raw, args.max_nodes)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,12 +52,24 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="run a program and describe its tensors and graph")
     ev.add_argument("file", nargs="?", default="-", help="program file, or - for stdin")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
+    _max_nodes_argument(ev)
     gr = sub.add_parser("graph", help="write the autograd graph of a program")
     gr.add_argument("file", nargs="?", default="-", help="program file, or - for stdin")
     gr.add_argument("--format", choices=("dot", "svg", "json"), default="dot")
     gr.add_argument("--raw", action="store_true", help="PyTorch's own view of the graph")
+    _max_nodes_argument(gr)
     _train_parser(sub)
     return parser
+
+
+def _max_nodes_argument(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--max-nodes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="keep the N nodes nearest the output and summarise the rest (default: every node)",
+    )
 
 
 def _train_parser(sub: argparse._SubParsersAction) -> None:
@@ -80,8 +100,8 @@ def _read(path: str) -> str:
         return handle.read()
 
 
-def _eval(source: str, as_json: bool) -> int:
-    result = run(source)
+def _eval(source: str, as_json: bool, max_nodes: int | None) -> int:
+    result = run(source, max_nodes=max_nodes)
     if as_json:
         print(json.dumps(result.to_json()))
     else:
@@ -92,8 +112,8 @@ def _eval(source: str, as_json: bool) -> int:
     return 0 if result.ok else 1
 
 
-def _graph(source: str, fmt: str, raw: bool) -> int:
-    result = run(source)
+def _graph(source: str, fmt: str, raw: bool, max_nodes: int | None) -> int:
+    result = run(source, max_nodes=max_nodes)
     graph = result.raw_graph if raw else result.graph
     if graph is None:
         message = result.error.message if result.error else "the program built no graph"
@@ -109,6 +129,9 @@ def _graph(source: str, fmt: str, raw: bool) -> int:
         except SvgUnavailable as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
+    if result.error:  # the graph of what ran is written all the same
+        where = f"line {result.error.line}: " if result.error.line else ""
+        print(f"error: {where}{result.error.message}", file=sys.stderr)
     return 0 if result.ok else 1
 
 
