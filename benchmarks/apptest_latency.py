@@ -15,7 +15,7 @@ between runs, as a real server keeps it. Target (issue 6): median <= 30 ms.
 AppTest skips Streamlit's post-script `gc.collect(2)` (see docs/stack-facts.md), so a
 real server adds that to every rerun unless `runner.postScriptGC` is off.
 
-    python benchmarks/apptest_latency.py [--quick] [--samples N]
+    python -m benchmarks.apptest_latency [--quick] [--samples N]
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest, local_script_runner
 from streamlit.testing.v1 import app_test as app_test_module
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playground.leaves import find_scalar_leaves
 from playground.presets import PRESETS, Preset
 from playground.ui.lesson import DATASETS, LEARNING_RATES

@@ -14,7 +14,7 @@
 
 Medians over the repeats; the "drawn" test runs in the page on every animation frame.
 
-    python benchmarks/browser_timings.py [--quick] [--cold N] [--repeats N]
+    python -m benchmarks.browser_timings [--quick] [--cold N] [--repeats N]
 """
 
 from __future__ import annotations
@@ -33,11 +33,8 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from local_server import CHROMIUM_ARGS, free_port, start_server
-
 import playground
+from benchmarks.local_server import CHROMIUM_ARGS, free_port, start_server
 from playground.graph.render_dot import dot_source
 
 TIMEOUT_MS = 120_000

@@ -11,7 +11,7 @@ carries names, values and gradients; the 10,000-op chain in <= 1 s.
 torchviz walks `next_functions` recursively, so deep graphs raise RecursionError
 there (at Python's default recursion limit); the table says so.
 
-    python benchmarks/draw_vs_torchviz.py [--quick] [--repeats N] [--profile]
+    python -m benchmarks.draw_vs_torchviz [--quick] [--repeats N] [--profile]
 """
 
 from __future__ import annotations
@@ -25,11 +25,8 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import torch
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torchviz  # dev dependency, see requirements-dev.txt
 
 from playground.graph.draw import draw
@@ -169,7 +166,7 @@ def profile_ours(case: Case, calls: int) -> None:
     for (file, _, name), (_, _, _, ct, _) in stats.items():
         cumulative[(file, name)] = cumulative.get((file, name), 0.0) + ct
     total = cumulative[("draw.py", "draw")]
-    walk = cumulative[("graph.py", "build_graph")]
+    walk = cumulative[("model.py", "build_graph")]
     labels = cumulative.get(("render_dot.py", "node_label"), 0.0)
     quoting = cumulative.get(("dot_text.py", "quote"), 0.0)
     rest = total - walk - labels - quoting

@@ -22,9 +22,9 @@ Target: end within 10% of start (no leak), idle session <= 10 MB, p95 <= 500 ms,
 Hard stop: a watchdog ends the script (and kills the server's process group) at a
 global deadline; it only ever connects to 127.0.0.1.
 
-    python benchmarks/loadtest.py --students 30 --duration 60 [--ttl 10] [--browsers 3]
+    python -m benchmarks.loadtest --students 30 --duration 60 [--ttl 10] [--browsers 3]
         [--server-arg=--runner.postScriptGC=false ...] [--server-env NAME=VALUE ...]
-    python benchmarks/loadtest.py --quick     # 2 students, 5 s (CI)
+    python -m benchmarks.loadtest --quick     # 2 students, 5 s (CI)
 """
 
 from __future__ import annotations
@@ -32,17 +32,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import sys
 import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadtest_server import ROOT, Server, cpu_pressure_us, load_average
-from loadtest_students import THINK, Record, leave_mid_training, student
-from local_server import free_port
+from benchmarks.loadtest_server import ROOT, Server, cpu_pressure_us, load_average
+from benchmarks.loadtest_students import THINK, Record, leave_mid_training, student
+from benchmarks.local_server import free_port
 
 SETTLE_S = 3.0  # let reruns and frees finish before reading RSS
 WATCHDOG_SLACK_S = 240.0  # server start, warm-up, leavers, settling
@@ -192,7 +190,7 @@ def start_browsers(args: argparse.Namespace, port: int):
     """The optional Chromium cross-check, in its own thread (Playwright's sync API)."""
     if not args.browsers:
         return None
-    from loadtest_browsers import BrowserCheck
+    from benchmarks.loadtest_browsers import BrowserCheck
 
     check = BrowserCheck(f"http://127.0.0.1:{port}/", args.browsers, args.seed)
     check.start()

@@ -9,7 +9,7 @@ deltas and Graphviz laying the graph out), so it is the upper bound a learner se
 Used by `loadtest.py --browsers N` (in a thread beside the protocol students), or alone
 against a running server:
 
-    python benchmarks/loadtest_browsers.py --url http://127.0.0.1:8501/ --pages 3 --duration 30
+    python -m benchmarks.loadtest_browsers --url http://127.0.0.1:8501/ --pages 3 --duration 30
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from local_server import CHROMIUM_ARGS
+from benchmarks.local_server import CHROMIUM_ARGS
 
 CHROMIUM = "/usr/bin/chromium"
 CODE_LABEL = "Your PyTorch code"

@@ -18,7 +18,7 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from st_protocol import (
+from benchmarks.st_protocol import (
     ProtocolError,
     RunOutcome,
     StreamlitSession,

@@ -5,7 +5,7 @@ Debian Chromium, sets the speed, presses Play and counts redraws (the player kee
 a counter in `data-draws`). Prints one line per speed; the browser is the only
 worker during Play, so this is what a student's laptop has to do.
 
-    python benchmarks/player_fps.py [--quick]
+    python -m benchmarks.player_fps [--quick]
 """
 
 from __future__ import annotations
@@ -13,14 +13,11 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import sys
 import time
-from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from local_server import CHROMIUM_ARGS, free_port, start_server
+from benchmarks.local_server import CHROMIUM_ARGS, free_port, start_server
 
 
 def measure(page, speed: int, seconds: float) -> tuple[float, int]:

@@ -14,7 +14,7 @@ data) runs three ways, interleaved in one process so machine noise hits both ali
 The ratio of medians is reported. Target (issue 6): <= 1.5x. Above 1.5x (or with
 `--profile`) it adds where the sandbox's time goes: a split and cProfile's top entries.
 
-    python benchmarks/sandbox_overhead.py [--quick] [--repeats N] [--profile]
+    python -m benchmarks.sandbox_overhead [--quick] [--repeats N] [--profile]
 """
 
 from __future__ import annotations
@@ -25,13 +25,10 @@ import cProfile
 import io
 import pstats
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playground import run
 from playground.presets import TUTORIAL_TRAINING
 from playground.sandbox.backward_steps import all_nodes, recorded_backward

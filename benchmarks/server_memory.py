@@ -12,7 +12,7 @@ disconnected session for `server.disconnectedSessionTTL` (120 s by default) in c
 its browser reconnects, so the full run also reads RSS once that has passed. Freed
 Python memory is not always handed back to the OS, so RSS may not fall.
 
-    python benchmarks/server_memory.py [--quick] [--steps 1,10,30] [--skip-ttl]
+    python -m benchmarks.server_memory [--quick] [--steps 1,10,30] [--skip-ttl]
 """
 
 from __future__ import annotations
@@ -20,14 +20,12 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import sys
 import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from local_server import CHROMIUM_ARGS, free_port, start_server
+from benchmarks.local_server import CHROMIUM_ARGS, free_port, start_server
 
 HEADER = "| open sessions | server RSS (MB) | change since 1 session (MB) |"
 SESSION_TTL = 120  # Streamlit's default server.disconnectedSessionTTL, in seconds

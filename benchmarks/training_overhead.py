@@ -4,20 +4,17 @@ Both run the tutorial's 100 full-batch epochs on the crop data, interleaved in
 one process so machine noise hits both alike; the ratio of medians is reported.
 Target (issue 3): ratio <= 1.3.
 
-    python benchmarks/training_overhead.py [--quick]
+    python -m benchmarks.training_overhead [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playground.training import datasets
 from playground.training.descent import TrainConfig, train
 

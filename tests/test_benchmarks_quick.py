@@ -1,5 +1,7 @@
 """Every benchmark still runs: each script's `--quick` mode, as a subprocess.
 
+Run as the README says, `python -m benchmarks.NAME --quick` from the repository root.
+
 Only that it finishes and prints its table: benchmarks are never pass/fail on time
 (the full runs and their numbers are in benchmarks/RESULTS.md).
 """
@@ -18,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_quick(script: str, timeout: float = 120) -> str:
+    module = "benchmarks." + script.removesuffix(".py")
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / script), "--quick"],
+        [sys.executable, "-m", module, "--quick"],
         cwd=ROOT,
         capture_output=True,
         text=True,
