@@ -3,6 +3,6 @@
     python -m benchmarks.NAME [--quick] [...]
 
 so the modules import each other (`benchmarks.local_server`, `benchmarks.st_protocol`)
-and `playground` (the working tree, or the installed package) without touching
-`sys.path`. The measured numbers and the exact commands are in `benchmarks/RESULTS.md`.
+and `playground` (the working tree, or the installed package) with no path
+edits. The measured numbers and the exact commands are in `benchmarks/RESULTS.md`.
 """

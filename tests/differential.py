@@ -1,6 +1,6 @@
 """Differential checks: the sandbox against plain PyTorch on the same program.
 
-Shared by tests/test_fuzz.py and scripts/fuzz.py, so the quick test and the long
+Shared by tests/test_fuzz.py and tests/fuzz_long.py, so the quick test and the long
 run judge a program by exactly the same rules. Each check returns a `Verdict`
 instead of asserting, so the long run can count failures and carry on.
 """

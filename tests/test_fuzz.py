@@ -3,7 +3,7 @@
 Programs come from tests/program_grammar.py; each is judged by tests/differential.py
 against the same program run by plain PyTorch. A few hundred examples here, with
 a fixed derandomised seed so CI sees the same programs every time; the long run
-(100,000 cases, figures in docs/fuzz.md) is `python scripts/fuzz.py`.
+(100,000 cases, figures in docs/fuzz.md) is `python tests/fuzz_long.py`.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def test_a_null_byte_is_a_syntax_error_pointing_at_it(source, line, col):
 
 
 def test_a_no_grad_view_of_a_leaf_updated_in_place_is_described(ref):
-    """Minimised from case #780 of scripts/fuzz.py: run() raised, because PyTorch
+    """Minimised from case #780 of tests/fuzz_long.py: run() raised, because PyTorch
     refuses to say whether such a view is a leaf, though the program ran fine."""
     source = (
         "w = torch.randn(2, 3, requires_grad=True)\n"
@@ -100,7 +100,7 @@ def test_a_no_grad_view_of_a_leaf_updated_in_place_is_described(ref):
 
 
 def test_a_return_in_a_branch_not_taken_is_refused():
-    """Minimised from case #1919 of scripts/fuzz.py (a line moved under `else:`): the
+    """Minimised from case #1919 of tests/fuzz_long.py (a line moved under `else:`): the
     sandbox ran a program Python refuses to compile."""
     source = "x = 1\nif x > 5:\n    return 2\n"
     verdict = check_mutated(source)
@@ -113,7 +113,7 @@ def test_a_return_in_a_branch_not_taken_is_refused():
 )
 @pytest.mark.parametrize("shape", ["()", "3", "2, 3", "2, 3, 2"])
 def test_dot_t_builds_the_node_pytorch_builds(shape, ref):
-    """Minimised from case #23194 of scripts/fuzz.py: `.T` made a TBackward0 node where
+    """Minimised from case #23194 of tests/fuzz_long.py: `.T` made a TBackward0 node where
     PyTorch makes PermuteBackward0, so the graph and `print` differed."""
     source = f"w = torch.ones({shape}, requires_grad=True)\nh = (w * 2).T\nprint(h)\n"
     result = playground.run(source)

@@ -24,18 +24,18 @@ def test_fuzz_quick_mode_writes_its_report(tmp_path):
     committed = ROOT / "docs" / "fuzz.md"
     before = _stamp(committed)
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "fuzz.py"), "--quick", "--out", str(out)],
+        [sys.executable, str(ROOT / "tests" / "fuzz_long.py"), "--quick", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=300,
     )
-    assert proc.returncode == 0, f"fuzz.py exited {proc.returncode}:\n{proc.stdout[-3000:]}"
+    assert proc.returncode == 0, f"fuzz_long.py exited {proc.returncode}:\n{proc.stdout[-3000:]}"
     text = out.read_text()
     cases = int(re.search(r"\| cases run \| ([\d,]+) of", text).group(1).replace(",", ""))
     assert cases == 200
     assert "| valid programs / mutants | 100 / 100 |" in text
     assert "| failures (bugs) | 0 in 0 kinds |" in text
     assert re.search(r"\| slowest case \| #\d+ \((valid|mutated)\), [\d.]+ s \|", text)
-    assert "Command: `python scripts/fuzz.py --quick --out " in text
+    assert "Command: `python tests/fuzz_long.py --quick --out " in text
     assert _stamp(committed) == before  # the committed figures are left alone

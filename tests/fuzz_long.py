@@ -1,7 +1,11 @@
 """Long fuzzing run: generated and mutated programs, each checked against plain PyTorch.
 
-    python scripts/fuzz.py --cases 100000 --seed 1     # writes docs/fuzz.md
-    python scripts/fuzz.py --quick --out /tmp/fuzz.md   # a smoke run (the test uses it)
+    python tests/fuzz_long.py --cases 100000 --seed 1     # writes docs/fuzz.md
+    python tests/fuzz_long.py --quick --out /tmp/fuzz.md   # a smoke run (the test uses it)
+
+It lives beside what it uses (as a script, its own folder is first on `sys.path`) and
+imports `playground` as installed (`pip install -e .`, which requirements-dev.txt does);
+pytest does not collect it (its name does not start with `test_`).
 
 Half the cases are valid programs from tests/program_grammar.py, half are mutants
 of one. Decisions come from a `random.Random` seeded by (seed, case number), not
@@ -29,12 +33,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+import torch
+from differential import Verdict, check_mutated, check_valid
+from program_grammar import RandomChoices, mutate, write_valid
 
-import torch  # noqa: E402
-from differential import Verdict, check_mutated, check_valid  # noqa: E402
-from program_grammar import RandomChoices, mutate, write_valid  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 QUICK_CASES = 200
 MINIMISE_CHECKS = 300  # re-runs allowed per failure while shrinking it
@@ -43,27 +46,27 @@ MINIMISE_SECONDS = 60.0  # and time: a too-slow failure costs seconds per re-run
 # Bugs earlier runs found, fixed in the core, each with a regression test.
 FOUND_BEFORE = (
     "- A null byte anywhere in the program gave a syntax error with no line (CPython 3.11's "
-    "parser gives none). Fixed in `playground/source_check.py`, which now finds the byte "
+    "parser gives none). Fixed in `playground/sandbox/source_check.py`, which now finds the byte "
     "itself; regression test `test_a_null_byte_is_a_syntax_error_pointing_at_it` in "
     "`tests/test_fuzz.py`. Found by `tests/test_fuzz.py` on its first run.",
     "- `run()` raised (instead of returning a result) for a program that keeps a view made "
     "under `torch.no_grad()` of a leaf that is later updated in place, as the tutorial's "
     "training loop does: PyTorch raises a RuntimeError when asked such a view's `is_leaf`, "
     "and describing the run asked. The program itself runs in plain PyTorch. Fixed in "
-    "`playground/tensor_info.py` (`is_leaf`); regression test "
+    "`playground/graph/tensor_info.py` (`is_leaf`); regression test "
     "`test_a_no_grad_view_of_a_leaf_updated_in_place_is_described`. Found by a 2,000-case "
     "run of this script (case #780, valid).",
     "- The sandbox ran programs Python refuses to compile: `return` outside a function, "
     "`break`/`continue` outside a loop (only caught if that line ran, so never in a branch "
     "not taken) and `def f(a, a)`. Now refused before the program starts by "
-    "`playground/placement.py`, at the line; tests in `tests/test_placement.py` (Python's "
+    "`playground/sandbox/placement.py`, at the line; tests in `tests/test_placement.py` (Python's "
     "`compile` is the reference) and `test_a_return_in_a_branch_not_taken_is_refused`. "
     "Found early in the long run (case #1919, a mutant with a line moved under `else:`, "
     "counted as `sandbox_only`); `tests/differential.py` now counts a program the sandbox "
     "runs but Python cannot compile as a failure.",
     "- `x.T` built a `TBackward0` node for tensors of up to 2 dimensions, where PyTorch "
     "builds `PermuteBackward0`, so the graph named a node PyTorch never made and "
-    "`print(x.T)` differed from plain PyTorch. Fixed in `playground/tensor_api.py`; "
+    "`print(x.T)` differed from plain PyTorch. Fixed in `playground/sandbox/tensor_api.py`; "
     "regression test `test_dot_t_builds_the_node_pytorch_builds`. Found by the "
     "82,215-case run (case #23194, valid).",
     "- Fixed by other work: a program stopped by the 3 s budget while building an ever "
@@ -253,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     minimised = {
         sig: minimise(kind, source, sig) for sig, (_, kind, source) in tally.failures.items()
     }
-    command = "python scripts/fuzz.py " + " ".join(map(shlex.quote, argv or sys.argv[1:]))
+    command = "python tests/fuzz_long.py " + " ".join(map(shlex.quote, argv or sys.argv[1:]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report(tally, wall, minimised, command.strip(), cases))
     print(f"{tally.cases:,} cases, {tally.failure_count} failures; wrote {args.out}")
