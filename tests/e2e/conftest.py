@@ -10,13 +10,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from streamlit_server import TIMEOUT_MS, VIEWPORT, free_port, start_server, stop_server
 
-SCREENSHOT_DIR = Path("/tmp/autograd-playground-e2e")
+SCREENSHOT_DIR = Path(tempfile.gettempdir()) / "autograd-playground-e2e"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -41,15 +44,40 @@ def _chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@dataclass(frozen=True)
+class SharedServer:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def death_note(self) -> str | None:
+        """None while the server runs; else how it ended and the end of its log."""
+        code = self.process.poll()
+        if code is None:
+            return None
+        log = self.log_path.read_text()[-3000:]
+        return f"the shared server exited with {code}; its log ends:\n{log}"
+
+
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL of a real `streamlit run app.py` on a free localhost port."""
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedServer]:
+    """A real `streamlit run app.py` on a free localhost port, for the whole session."""
     port = free_port()
-    process = start_server(port, tmp_path_factory.mktemp("streamlit") / "server.log")
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    process = start_server(port, log_path)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield SharedServer(f"http://127.0.0.1:{port}", process, log_path)
     finally:
         stop_server(process)
+
+
+@pytest.fixture
+def server_url(shared_server: SharedServer) -> str:
+    """URL of the shared server; fails at once (with its log) if it is no longer running."""
+    note = shared_server.death_note()
+    if note:
+        pytest.fail(note)
+    return shared_server.url
 
 
 @pytest.fixture(scope="session")
@@ -90,6 +118,12 @@ def page(browser, request: pytest.FixtureRequest) -> Iterator[object]:
     finally:
         report = getattr(request.node, "rep_call", None)
         if report is not None and report.failed:
+            if "shared_server" in request.fixturenames:
+                try:
+                    note = request.getfixturevalue("shared_server").death_note()
+                    print(note or "the shared server is still running")
+                except Exception as exc:  # a diagnosis must never mask the real failure
+                    print(f"could not check the shared server: {exc}")
             SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
             name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-120:]
             path = SCREENSHOT_DIR / f"{name}.png"

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 from test_lab import assert_no_traceback
-from test_studio import open_studio
+from test_studio import open_studio, wait_for_player_run
+from waits import wait_run_done
 
 from playground.training import datasets
 from playground.training.descent import TrainConfig, TrainRun, train
@@ -45,8 +46,13 @@ def shown_losses(page: Page) -> list[float | None]:
 
 
 def play_to_the_end(page: Page, run: TrainRun) -> None:
-    """Reset, play at top speed, and check the curve is `run`'s losses."""
+    """Once the player holds `run`, reset, play at top speed, and check the curve is its losses.
+
+    Pressing Play before the page has the new run would replay the run before it.
+    """
     last = len(run.losses) - 1
+    wait_run_done(page)
+    wait_for_player_run(page, run.losses.tolist())
     page.click(".agp-reset")
     expect(page.locator(".agp-epoch")).to_have_text(f"Epoch 0 / {last}")
     page.select_option(".agp-speed", "120")
@@ -134,6 +140,7 @@ def test_a_learning_rate_that_makes_nan_then_a_good_one(page: Page, server_url: 
     assert nan_run.stopped_at is not None
     stopped = f"Training stopped at epoch {nan_run.stopped_at}: the loss became infinite or NaN"
     expect(page.get_by_text(stopped).first).to_be_visible()
+    wait_for_player_run(page, nan_run.losses.tolist())  # Play the new run, not the one before
     page.select_option(".agp-speed", "120")
     page.click(".agp-play")
     expect(page.locator(".agp-msg")).to_contain_text("The learning rate 1 is too large")

@@ -26,8 +26,10 @@ from test_lab import (
     printed_output,
     run_code,
     wait_for_graph,
+    wait_for_lab_code,
 )
-from test_studio import open_studio
+from test_studio import open_studio, wait_for_player_run
+from waits import wait_run_done
 
 from playground.graph.tensor_info import format_number
 from playground.share_link import encode
@@ -95,8 +97,12 @@ def shown_gradients(page: Page) -> dict[str, str]:
 
 
 def expect_lab_shows(page: Page, code: str, root: str, leaves: tuple[str, ...]) -> None:
-    """The page shows `code`, its printed output and its gradients as plain PyTorch has them."""
+    """The page shows `code`, its printed output and its gradients as plain PyTorch has them.
+
+    First waits until the run of `code` has ended, so the table read below is its own.
+    """
     names, printed = plain_pytorch(code)
+    wait_for_lab_code(page, code)
     expect(code_box(page)).to_have_value(code)
     expect(printed_output(page)).to_have_text(printed)
     wanted = {f"d{root}/d{leaf}": float(names[leaf].grad) for leaf in leaves}
@@ -121,8 +127,8 @@ def test_two_students_edit_the_lab_at_once(students: tuple[Page, Page], server_u
     open_lab(alice)
     open_lab(bob)
 
-    run_code(alice, PROGRAM_A)
-    run_code(bob, PROGRAM_B)
+    run_code(alice, PROGRAM_A, wait=False)  # B's run starts before A's has ended
+    run_code(bob, PROGRAM_B, wait=False)
     wait_for_graph(alice, ["a", "c", "y"], absent=["p", "w"])
     wait_for_graph(bob, ["p", "q"], absent=["a", "c", "w"])
     expect_lab_shows(alice, PROGRAM_A, "y", ("a", "c"))
@@ -152,13 +158,10 @@ def shown_losses(page: Page) -> list[float]:
 
 
 def wait_for_run(page: Page, losses: list[float], token: str) -> None:
-    """Until the player holds the run whose first loss is `losses[0]` and the URL has `token`."""
+    """Until the URL has `token`, that run has ended and the player holds its `losses`."""
     page.wait_for_url(re.compile(re.escape(f"lesson={token}")))
-    page.wait_for_function(
-        "want => { const c = document.querySelector('.agp-loss');"
-        " return c && c.data && Math.abs(c.data[0].y[0] - want) <= 1e-5 * Math.abs(want); }",
-        arg=losses[0],
-    )
+    wait_run_done(page)
+    wait_for_player_run(page, losses)
 
 
 def test_two_students_press_play_at_once_with_their_own_seeds(

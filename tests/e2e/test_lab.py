@@ -1,26 +1,32 @@
 """End-to-end: the Expression lab in headless Chromium against a real `streamlit run`.
 
 Each test opens a fresh page. The graph is Graphviz laid out in the browser, so we read
-the SVG: `svg .node text` yields one string per label line (docs/stack-facts.md).
-Streamlit reruns are awaited by polling for what the page should show next.
+the SVG: Playwright's `svg .node text` yields one string per label line of a Graphviz
+node (the tutorial's leaf w gives "w", "4" and "grad 3"; `inner_text()` is empty on
+SVG elements), so the helpers below compare label lines, not whole labels.
+Streamlit reruns are awaited on the new state an action causes (see `waits.py`): the
+lesson token in the URL, label lines the graph did not have before, new messages.
 """
 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, WebSocketRoute, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit_server import TIMEOUT_MS
+from waits import SLOW_MS, wait_for_lesson, wait_run_done, wait_until
 
-from playground.presets import TUTORIAL_FIRST, TUTORIAL_TRAINING
+from playground.presets import TUTORIAL_FIRST, TUTORIAL_TRAINING, preset_source
+from playground.ui.lesson import LAB
 
 pytestmark = pytest.mark.e2e
 
-TIMEOUT_MS = 30_000
 CODE_LABEL = "Your PyTorch code"
 RAW_LABEL = "Raw autograd view (AccumulateGrad, saved tensors)"
 SHARED_PRESET = "Shared subexpression: a*a + a"
@@ -35,48 +41,79 @@ def graph_texts(page: Page) -> list[str]:
     return [t.strip() for t in page.locator("svg .node text").all_text_contents()]
 
 
+# The label lines of the drawn graph once they hold every `present` and no `absent` line.
+GRAPH_HOLDS = """([present, absent]) => {
+  const nodes = document.querySelectorAll("svg .node text");
+  const texts = Array.from(nodes, (t) => t.textContent.trim());
+  const ok = present.every((p) => texts.includes(p)) && !absent.some((a) => texts.includes(a));
+  return ok && texts;
+}"""
+
+
 def wait_for_graph(
     page: Page,
     present: Iterable[str],
     absent: Iterable[str] = (),
-    timeout: float = TIMEOUT_MS / 1000,
+    timeout: float = TIMEOUT_MS,
 ) -> list[str]:
-    """Poll until the graph holds every `present` label line and none of `absent`."""
+    """Until the graph holds every `present` label line and none of `absent` (ms timeout).
+
+    After an action, pass lines the graph before it did not have (or had and must
+    lose), so that the graph awaited is the new one.
+    """
     present, absent = list(present), list(absent)
-    deadline = time.monotonic() + timeout
-    texts: list[str] = []
-    while True:
+    try:
+        handle = page.wait_for_function(
+            GRAPH_HOLDS, arg=[present, absent], timeout=timeout, polling=100
+        )
+    except PlaywrightTimeoutError:
         texts = graph_texts(page)
         missing = [p for p in present if p not in texts]
         unwanted = [a for a in absent if a in texts]
-        if not missing and not unwanted:
-            return texts
-        if time.monotonic() > deadline:
-            pytest.fail(
-                f"graph never showed {missing} / still showed {unwanted} after {timeout:.0f} s; "
-                f"node texts: {texts}"
-            )
-        time.sleep(0.2)
+        pytest.fail(
+            f"graph never showed {missing} / still showed {unwanted} after "
+            f"{timeout / 1000:.0f} s; node texts: {texts}"
+        )
+    return handle.json_value()
 
 
 def wait_idle(page: Page) -> None:
-    """Wait until Streamlit's "Running..." status is gone."""
+    """Wait until Streamlit's "Running..." status is gone and no script run is going on."""
     running = page.get_by_test_id("stStatusWidget").filter(has_text=re.compile("Running"))
     expect(running).to_have_count(0, timeout=TIMEOUT_MS)
+    wait_run_done(page)
 
 
 def code_box(page: Page) -> Locator:
     return page.get_by_role("textbox", name=CODE_LABEL)
 
 
-def run_code(page: Page, code: str) -> None:
-    """Replace the program with `code` and press Run."""
+def run_code(page: Page, code: str, wait: bool = True, timeout: float = TIMEOUT_MS) -> None:
+    """Replace the program with `code`, press Run and (with `wait`) wait until its run ended.
+
+    The run's end is the URL's lesson holding `code`: the page writes it last. Every
+    caller runs a program other than the one on the page, so that token is new.
+    """
     box = code_box(page)
     box.click()
     box.press("Control+A")
     box.fill(code)
     expect(box).to_have_value(code)
     page.get_by_role("button", name="Run ▶").click()
+    if wait:
+        wait_for_lab_code(page, code, timeout)
+
+
+def wait_for_lab_code(page: Page, code: str, timeout: float = TIMEOUT_MS) -> None:
+    """Until the run of `code` has ended (the URL's lesson holds it)."""
+    wait_for_lesson(page, LAB, timeout, lab_code=code)
+
+
+def pick_preset(page: Page, title: str) -> None:
+    """Choose an example and wait until its program has run (the URL's lesson holds it)."""
+    page.get_by_role("combobox", name="Start from an example").click()
+    page.get_by_role("option", name=title).click()
+    wait_for_lesson(page, LAB, lab_preset=title, lab_code=preset_source(title))
 
 
 def alert(page: Page, text: str) -> Locator:
@@ -117,45 +154,90 @@ def expect_error(page: Page, *parts: str) -> Locator:
 
 
 def open_lab(page: Page) -> list[str]:
-    """Wait for the landing page's graph; return its label lines."""
+    """Wait for the freshly loaded page's graph and the end of its run; return its lines.
+
+    Call it right after opening or reloading the page: its graph is then new.
+    """
     expect(page.get_by_role("heading", name="Expression lab")).to_be_visible(timeout=TIMEOUT_MS)
-    return wait_for_graph(page, FIRST_GRAPH)
+    texts = wait_for_graph(page, FIRST_GRAPH)
+    wait_run_done(page)
+    return texts
+
+
+def _run_finished(message: str | bytes) -> bool:
+    """True for a server message saying a whole script run finished normally."""
+    if not isinstance(message, bytes):
+        return False
+    msg = ForwardMsg.FromString(message)
+    return (
+        msg.WhichOneof("type") == "script_finished"
+        and msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY
+    )
+
+
+def _presses(message: str | bytes, button_key: str) -> bool:
+    """True for a page message asking for a rerun because the button `button_key` was pressed."""
+    if not isinstance(message, bytes):
+        return False
+    msg = BackMsg.FromString(message)
+    if msg.WhichOneof("type") != "rerun_script":
+        return False
+    widgets = msg.rerun_script.widget_states.widgets
+    return any(w.id.endswith(f"-{button_key}") and w.trigger_value for w in widgets)
 
 
 class ServerMessageGate:
     """Holds the server's WebSocket messages to the page until released.
 
     This makes a network race deterministic: the server can finish a run while the page
-    still shows (and sends back) the widgets of the run before.
+    still shows (and sends back) the widgets of the run before. The gate also sees what
+    the page sends and counts the runs the server finishes, so a test can wait for
+    those events instead of for time.
     """
 
     def __init__(self, page: Page) -> None:
         self.holding = False
         self.held: list[tuple[WebSocketRoute, str | bytes]] = []
+        self.finished = 0  # script runs the server finished normally (held or not)
+        self.finished_at_press: int | None = None  # `finished` when a watched press left
+        self.watch_button: str | None = None
         page.route_web_socket(re.compile(r"/_stcore/stream"), self._route)
 
     def _route(self, to_page: WebSocketRoute) -> None:
         to_server = to_page.connect_to_server()
 
+        def from_page(message: str | bytes) -> None:
+            watching = self.watch_button and self.finished_at_press is None
+            if watching and _presses(message, self.watch_button):
+                self.finished_at_press = self.finished
+            to_server.send(message)
+
         def from_server(message: str | bytes) -> None:
+            if _run_finished(message):
+                self.finished += 1
             if self.holding:
                 self.held.append((to_page, message))
             else:
                 to_page.send(message)
 
+        to_page.on_message(from_page)
         to_server.on_message(from_server)
 
     def held_run_finished(self) -> bool:
         """True once a held message says a script run finished normally."""
-        for _, message in self.held:
-            if isinstance(message, bytes):
-                msg = ForwardMsg.FromString(message)
-                if (
-                    msg.WhichOneof("type") == "script_finished"
-                    and msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY
-                ):
-                    return True
-        return False
+        return any(_run_finished(message) for _, message in self.held)
+
+    def watch(self, button_key: str) -> None:
+        """Note when the page sends the rerun of a press of button `button_key`."""
+        self.watch_button, self.finished_at_press = button_key, None
+
+    def press_sent(self) -> bool:
+        """True once the watched button's rerun request has left the page for the server."""
+        return self.finished_at_press is not None
+
+    def press_run_finished(self) -> bool:
+        """True once the server finished the run that the watched press asked for."""
+        return self.finished_at_press is not None and self.finished > self.finished_at_press
 
     def release(self) -> None:
         self.holding = False
@@ -275,8 +357,7 @@ def test_runtime_errors_point_at_the_line(page: Page) -> None:
 def test_preset_picker_loads_the_shared_subexpression(page: Page) -> None:
     open_lab(page)
 
-    page.get_by_role("combobox", name="Start from an example").click()
-    page.get_by_role("option", name=SHARED_PRESET).click()
+    pick_preset(page, SHARED_PRESET)
 
     wait_for_graph(page, ["a", "grad 7"], absent=["w", "x", "b"])
     expect(code_box(page)).to_have_value(re.compile(r"y = a \* a \+ a"))
@@ -293,9 +374,9 @@ def test_leaf_value_input_rewrites_the_code_and_the_graph(page: Page) -> None:
     expect(code_box(page)).to_have_value(
         re.compile(re.escape("w = torch.tensor(10., requires_grad=True)")), timeout=TIMEOUT_MS
     )
-    expect(code_box(page)).to_have_value(
-        TUTORIAL_FIRST.replace("torch.tensor(4.,", "torch.tensor(10.,")
-    )
+    new_code = TUTORIAL_FIRST.replace("torch.tensor(4.,", "torch.tensor(10.,")
+    expect(code_box(page)).to_have_value(new_code)
+    wait_for_lab_code(page, new_code)  # the run of the new code ended: all below is new
     # y = w*x + b = 10*3 + 5; dy/dw is still x = 3.
     texts = wait_for_graph(page, ["35", "10", "grad 3", "grad 1"], absent=["17"])
     assert "4" not in texts, texts
@@ -320,14 +401,13 @@ def test_new_program_is_not_rewritten_by_the_old_value_boxes(page: Page) -> None
 
     gate.holding = True
     page.get_by_role("heading", name="Expression lab").click()  # blur: the code is sent
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while not gate.held_run_finished():
-        assert time.monotonic() < deadline, "the server never finished the run"
-        page.wait_for_timeout(100)
+    wait_until(page, gate.held_run_finished, "the server to finish the run of the new code")
+    gate.watch("lab_run")
     page.get_by_role("button", name="Run ▶").click()
-    page.wait_for_timeout(300)  # let the click's request leave before the page catches up
+    # The click's request must leave while the page still shows the old boxes.
+    wait_until(page, gate.press_sent, "the page to send the Run click's rerun request")
     gate.release()
-    page.wait_for_timeout(500)
+    wait_until(page, gate.press_run_finished, "the server to finish the Run click's run")
     wait_idle(page)
 
     assert_no_traceback(page)
@@ -396,17 +476,20 @@ def test_sandbox_refuses_escapes(page: Page) -> None:
 
 def test_stepping_through_backward_shows_the_accumulation(page: Page) -> None:
     open_lab(page)
-    page.get_by_role("combobox", name="Start from an example").click()
-    page.get_by_role("option", name=SHARED_PRESET).click()
+    pick_preset(page, SHARED_PRESET)
     wait_for_graph(page, ["grad 7"])
     page.get_by_text("Step through backward()").click()
     expect(page.get_by_text("Before backward()")).to_be_visible()
+    # That run ended, so the plain graph (which shows "grad 7" too) is gone: the one
+    # "grad 7" left is the step-through's.
+    wait_for_lesson(page, LAB, lab_preset=SHARED_PRESET, lab_stepping=True)
     leaf_grad = page.locator("svg .node text", has_text="grad 7")
     expect(leaf_grad).to_have_count(1)
     assert leaf_grad.get_attribute("fill") != "#000000", "the answer shows before the walk"
     for step in (1, 2, 3):
         page.get_by_role("button", name="Next ▶").click()
         expect(page.get_by_text(f"Step {step} of 3")).to_be_visible()
+        wait_for_lesson(page, LAB, lab_stepping=True, lab_step=step - 1)
     expect(page.get_by_text("Paths meet")).to_be_visible()
     expect(page.get_by_text("a.grad += 7")).to_be_visible()
     expect(page.get_by_text("Done: every leaf's .grad")).to_be_visible()
@@ -418,9 +501,11 @@ def test_gradient_check_passes_then_flags_the_detach_preset(page: Page) -> None:
     open_lab(page)
     page.get_by_role("button", name="Check gradients").click()
     expect(page.get_by_text("All 2 differentiable elements agree")).to_be_visible()
-    page.get_by_role("combobox", name="Start from an example").click()
-    page.get_by_role("option", name="Gradient check: .detach() hides a path").click()
-    wait_for_graph(page, ["w"])
+    wait_run_done(page)
+    pick_preset(page, "Gradient check: .detach() hides a path")
+    # The new program's graph (y = w * w.detach() = 4, w.grad = 2), not the tutorial's.
+    wait_for_graph(page, ["w", "y", "grad 2"], absent=["x", "b", "grad 3"])
+    expect(page.get_by_text("All 2 differentiable elements agree")).to_have_count(0)
     page.get_by_role("button", name="Check gradients").click()
     expect(page.get_by_text("1 of 1 elements disagree with finite differences")).to_be_visible()
     assert_no_traceback(page)
@@ -442,14 +527,24 @@ WORST_SHAPES = {
 def test_worst_graph_shapes_are_summarised_and_the_page_stays_usable(
     page: Page, shape: str
 ) -> None:
-    """Timing belongs in benchmarks; here: it draws, says so, and answers clicks."""
+    """Timing belongs in benchmarks; here: it draws, says so, and answers clicks.
+
+    Running such a program and laying its graph out in the browser take long on a
+    loaded machine, so each step waits on what the page shows with SLOW_MS.
+    """
     open_lab(page)
-    run_code(page, WORST_SHAPES[shape])
-    expect(page.get_by_text("Large graph: showing the 120 nodes nearest")).to_be_visible()
-    expect(page.locator("svg .node text", has_text="more nodes")).to_be_visible()
-    page.get_by_text("Raw autograd view").click()
+    code = WORST_SHAPES[shape]
+    run_code(page, code, timeout=SLOW_MS)
+    large = page.get_by_text("Large graph: showing the 120 nodes nearest")
+    expect(large).to_be_visible(timeout=SLOW_MS)
+    expect(page.locator("svg .node text", has_text="more nodes")).to_be_visible(timeout=SLOW_MS)
+    page.get_by_text("Raw autograd view").click(timeout=SLOW_MS)
+    wait_for_lesson(page, LAB, SLOW_MS, lab_code=code, lab_raw=True)
     # PyTorch's own nodes (light blue boxes) replace the friendly ops.
-    expect(page.locator('svg .node polygon[fill="#e8eefc"]').first).to_be_visible()
-    page.get_by_role("button", name="Show 100 more nodes").click()
-    expect(page.get_by_text("Large graph: showing the 220 nodes nearest")).to_be_visible()
+    raw_node = page.locator('svg .node polygon[fill="#e8eefc"]').first
+    expect(raw_node).to_be_visible(timeout=SLOW_MS)
+    page.get_by_role("button", name="Show 100 more nodes").click(timeout=SLOW_MS)
+    more = page.get_by_text("Large graph: showing the 220 nodes nearest")
+    expect(more).to_be_visible(timeout=SLOW_MS)
+    wait_run_done(page, SLOW_MS)
     assert_no_traceback(page)

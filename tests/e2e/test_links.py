@@ -6,13 +6,12 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from waits import wait_for_lesson
+
+from playground.presets import TUTORIAL_FIRST
+from playground.ui.lesson import DESCENT, LAB
 
 pytestmark = pytest.mark.e2e
-
-
-def _lesson_url(page: Page) -> str:
-    page.wait_for_url(re.compile(r"lesson=1\."))
-    return page.url
 
 
 def test_a_shared_lab_link_restores_the_lesson_in_a_fresh_context(
@@ -20,6 +19,7 @@ def test_a_shared_lab_link_restores_the_lesson_in_a_fresh_context(
 ) -> None:
     page.goto(server_url)
     page.wait_for_selector("svg .node")
+    wait_for_lesson(page, LAB)  # the first run ended
     box = page.get_by_role("spinbutton", name="w", exact=True)
     box.fill("10")
     box.press("Enter")
@@ -28,8 +28,10 @@ def test_a_shared_lab_link_restores_the_lesson_in_a_fresh_context(
     )
     page.get_by_text("Raw autograd view").click()
     expect(page.locator("svg .node text", has_text="AccumulateGrad").first).to_be_visible()
-    page.wait_for_timeout(500)
-    url = _lesson_url(page)
+    # The link is the URL once the page has written both changes into it.
+    code = TUTORIAL_FIRST.replace("torch.tensor(4.,", "torch.tensor(10.,")
+    wait_for_lesson(page, LAB, lab_code=code, lab_raw=True)
+    url = page.url
 
     fresh = browser.new_context(viewport={"width": 1500, "height": 1100})
     try:
@@ -57,13 +59,15 @@ def test_a_studio_link_in_classroom_mode_hides_the_settings(
 ) -> None:
     page.goto(f"{server_url}/gradient-descent")
     page.wait_for_selector(".agp-loss .main-svg")
+    wait_for_lesson(page, DESCENT)  # the first run ended
     page.get_by_label("Epochs").fill("40")
     page.get_by_label("Epochs").press("Enter")
     expect(page.locator(".agp-epoch")).to_have_text("Epoch 0 / 39")
     page.get_by_text("Share this lesson").click()
     page.get_by_text("Classroom mode (larger text)").click()
-    page.wait_for_timeout(500)
-    url = _lesson_url(page)
+    # The link is the URL once the page has written both changes into it.
+    wait_for_lesson(page, DESCENT, gd_epochs=40, classroom=True)
+    url = page.url
 
     fresh = browser.new_context(viewport={"width": 1500, "height": 1100})
     try:

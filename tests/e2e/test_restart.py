@@ -62,6 +62,8 @@ class RestartableServer:
         """SIGKILL the server, see the page notice, start a new server on the same port."""
         kill_server(self.process)
         expect(page.get_by_test_id("stStatusWidget")).to_contain_text("Connecting")
+        app = page.get_by_test_id("stApp")
+        expect(app).not_to_have_attribute("data-test-connection-state", "CONNECTED")
         self.process = start_server(self.port, self.log_path)
 
     def stop(self) -> None:
@@ -81,7 +83,10 @@ def wait_reconnected(page: Page, control: str) -> None:
     """The page found the new server by itself: `control` is enabled again, nothing connecting.
 
     While disconnected Streamlit disables every widget (the page keeps its last content).
+    The connection state is what changed: the page was retrying, now it is connected.
     """
+    app = page.get_by_test_id("stApp")
+    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=RECONNECT_MS)
     expect(page.get_by_label(control, exact=True)).to_be_enabled(timeout=RECONNECT_MS)
     status = page.get_by_test_id("stStatusWidget").filter(has_text="Connecting")
     expect(status).to_have_count(0, timeout=RECONNECT_MS)

@@ -3,34 +3,66 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from waits import wait_for_lesson
+
+from playground.ui.lesson import DESCENT
 
 pytestmark = pytest.mark.e2e
 
 
 def open_studio(page: Page, url: str) -> None:
+    """Open the studio and wait until its first run has ended and the player shows it."""
     page.goto(f"{url}/gradient-descent")
     page.wait_for_selector(".agp-loss .main-svg")
     expect(page.locator(".agp-epoch")).to_have_text("Epoch 0 / 99")
+    wait_for_lesson(page, DESCENT)  # the page writes the lesson into the URL last
 
 
 def tick(page: Page, label: str) -> None:
-    """Check a checkbox by its label, again if a click lands while the page is busy."""
-    box = page.get_by_role("checkbox", name=label)
-    for _ in range(3):
-        page.get_by_text(label, exact=True).click()
-        try:
-            expect(box).to_be_checked(timeout=5_000)
-            return
-        except AssertionError:
-            continue
-    expect(box).to_be_checked()
+    """Check a checkbox by its label: one click, then wait until it shows checked.
+
+    One click only: clicking again because the page answered slowly would uncheck it.
+    """
+    page.get_by_text(label, exact=True).click()
+    expect(page.get_by_role("checkbox", name=label)).to_be_checked()
+
+
+# Once the player holds the run whose losses start with `first` and end at epoch
+# `last`: its epoch label ends in "/ last" and its loss curve starts at `first`
+# (null: not finite). Before then it may still show the run before.
+PLAYER_HOLDS = """([first, last]) => {
+  const chart = document.querySelector(".agp-loss"), label = document.querySelector(".agp-epoch");
+  if (!chart || !chart.data || !label || !label.textContent.endsWith(` / ${last}`)) return false;
+  const y0 = chart.data[0].y[0];
+  if (first === null) return y0 === null || y0 === undefined;
+  return typeof y0 === "number" && Math.abs(y0 - first) <= 1e-5 * Math.abs(first);
+}"""
+
+
+def wait_for_player_run(page: Page, losses: list[float]) -> None:
+    """Until the player holds the run with these `losses` (its new data reached the page)."""
+    first = losses[0] if math.isfinite(losses[0]) else None
+    page.wait_for_function(PLAYER_HOLDS, arg=[first, len(losses) - 1], polling=100)
+
+
+def wait_for_frames(page: Page, frames: int) -> None:
+    """Until the page has drawn `frames` more animation frames (a playing player moves on
+    every frame), however long a busy machine takes for them."""
+    page.evaluate(
+        """(n) => new Promise((done) => {
+          const frame = () => (--n > 0 ? requestAnimationFrame(frame) : done());
+          requestAnimationFrame(frame);
+        })""",
+        frames,
+    )
 
 
 def epoch(page: Page) -> int:
@@ -48,13 +80,15 @@ def test_play_grows_the_loss_curve_and_pause_stops_it(page: Page, server_url: st
     page.click(".agp-play")
     page.wait_for_function("Number(document.querySelector('.agp').dataset.epoch) >= 5")
     page.click(".agp-play")  # pause
+    expect(page.locator(".agp")).to_have_attribute("data-playing", "0")
     paused_at = epoch(page)
     assert loss_points(page) == paused_at + 1
     expect(page.locator(".agp-epoch")).to_have_text(f"Epoch {paused_at} / 99")
-    time.sleep(1.0)
-    assert epoch(page) == paused_at, "the player kept going after Pause"
     # The server hears about the pause and shows that epoch's numbers.
     expect(page.get_by_text(f"Epoch {paused_at - 1} in numbers")).to_be_visible()
+    # At 10 epochs/s a player still going moves on every few frames (6 at 60 fps).
+    wait_for_frames(page, 60)
+    assert epoch(page) == paused_at, "the player kept going after Pause"
 
 
 def test_step_advances_exactly_one_epoch_and_reset_restarts(page: Page, server_url: str) -> None:
@@ -76,6 +110,11 @@ def test_too_high_learning_rate_shows_the_divergence_message(page: Page, server_
     tick(page, "Learning rate too high")
     expect(page.get_by_text("the loss became infinite or NaN").first).to_be_visible()
     expect(page.get_by_text("2/λmax").first).to_be_visible()
+    wait_for_lesson(page, DESCENT, gd_high=True)
+    # Play only once the player holds the diverging run: it ends where training stopped.
+    stopped = page.get_by_text(re.compile(r"Training stopped at epoch \d+")).first.inner_text()
+    last = int(re.search(r"epoch (\d+)", stopped).group(1))
+    expect(page.locator(".agp-epoch")).to_have_text(f"Epoch 0 / {last}")
     page.select_option(".agp-speed", "120")
     page.click(".agp-play")
     message = page.locator(".agp-msg")
@@ -90,7 +129,7 @@ def test_uploaded_csv_trains(page: Page, server_url: str, tmp_path: Path) -> Non
     open_studio(page, server_url)
     page.get_by_text("Upload CSV").click()
     page.locator("input[type=file]").set_input_files(str(csv))
-    expect(page.locator(".agp-fit .xtitle")).to_have_text("hours")
+    expect(page.locator(".agp-fit .xtitle")).to_have_text("hours")  # the new data's player
     page.select_option(".agp-speed", "120")
     page.click(".agp-play")
     expect(page.locator(".agp-epoch")).to_have_text("Epoch 99 / 99")
