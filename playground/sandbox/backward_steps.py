@@ -96,8 +96,15 @@ def recorded_backward(root: torch.Tensor, nodes: list[object], **kwargs) -> list
     return events
 
 
+MAX_NUMPY_DIMS = 32  # numpy 1.x's limit (2.x allows 64); PyTorch allows more
+
+
 def _array(grad: torch.Tensor | None) -> np.ndarray | None:
-    return None if grad is None else grad.to(torch.float64).cpu().numpy()
+    if grad is None:
+        return None
+    if grad.dim() > MAX_NUMPY_DIMS:
+        grad = grad.reshape(-1)
+    return grad.to(torch.float64).cpu().numpy()
 
 
 def local_derivative(arrived: np.ndarray | None, sent: np.ndarray | None) -> np.ndarray | None:

@@ -27,6 +27,11 @@ class Budgets:
     int_bits: int = 64
     sequence_length: int = 100_000
     output_chars: int = 100_000
+    # Element-wise kernels slow down with the square of the rank: (1,) * 100000 takes 20 s.
+    tensor_dims: int = 100
+    # Gradient elements one backward() may write. Each `x[i, j]` of a big `x` sends
+    # back a gradient as large as `x`, in C, where no clock check can stop it.
+    backward_elements: int = 100_000_000
 
 
 DEFAULT_BUDGETS = Budgets()

@@ -13,7 +13,8 @@ import torch
 
 from .budgets import Budgets
 from .errors import BudgetExceeded
-from .limits import shape_bound
+from .limits import check_dims, check_numel, shape_bound
+from .text import printable
 from .trace import Tracer
 
 DEFAULT_SEED = 0
@@ -76,10 +77,14 @@ class RunContext:
         """Count a new tensor's (or view's) elements against the total budget.
 
         Views share memory, but each is copied when the run is described, so
-        every tensor object a program can name is counted.
+        every tensor object a program can name is counted. The per-tensor limits are
+        checked here again, after the fact, for the operations whose size is hard to
+        predict (`arange` with an integer dtype, `.view(dtype)`).
         """
         if isinstance(result, torch.Tensor | np.ndarray):
             numel = result.numel() if isinstance(result, torch.Tensor) else result.size
+            check_numel(numel, self.budgets)
+            check_dims(result.ndim, self.budgets)
             if numel == 0:
                 self._check_empty_shape(tuple(result.shape))
             # The budget is of 4-byte elements, so it also bounds memory: float64 counts twice.
@@ -128,9 +133,14 @@ class RunContext:
             )
         self.tick()
 
+    def output_room(self) -> int:
+        """Characters that may still be printed before the output is cut."""
+        return self.budgets.output_chars - self._output_chars
+
     def write(self, text: str) -> None:
         """Append printed text, keeping at most `output_chars` of it."""
-        room = self.budgets.output_chars - self._output_chars
+        text = printable(text)
+        room = self.output_room()
         if room <= 0:
             self.output_truncated = True
             return

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .text import printable
+
 
 class PlaygroundError(Exception):
     """Base class: a message for a person, a location, and an optional hint."""
@@ -35,8 +37,9 @@ class PlaygroundError(Exception):
         return self
 
     def info(self) -> ErrorInfo:
-        """Freeze into plain data for results and JSON."""
-        return ErrorInfo(self.kind, self.message, self.line, self.col, self.hint)
+        """Freeze into plain data for results and JSON (text the page can encode)."""
+        hint = None if self.hint is None else printable(self.hint)
+        return ErrorInfo(self.kind, printable(self.message), self.line, self.col, hint)
 
 
 class SyntaxProblem(PlaygroundError):

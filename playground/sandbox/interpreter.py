@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
+import numpy as np
 import torch
 
 from . import operators
@@ -18,8 +19,9 @@ from .errors import BudgetExceeded, NotAllowed, PlaygroundError, ProgramError, U
 from .explain import describe_exception, hint_for
 from .limits import check_length
 from .tensor_api import METHODS, call_method, get_attribute, set_attribute
-from .text import to_repr, to_text
+from .text import array_text, to_repr, to_text
 from .torch_api import make_builtins, refuse_member
+from .trace import grad_fn_of
 from .values import BoundMethod, Builtin, Closure, Namespace, NoGrad, type_name
 
 Scope = dict[str, object]
@@ -83,8 +85,8 @@ class Interpreter:
             self._stmt(stmt)
 
     def _stmt(self, stmt: ast.stmt) -> None:
-        self.ctx.tick()
         try:
+            self.ctx.tick()  # inside the `try`: running out of time names this line
             getattr(self, "_s_" + type(stmt).__name__)(stmt)
         except PlaygroundError as exc:
             raise exc.at(stmt.lineno, stmt.col_offset) from None
@@ -225,7 +227,7 @@ class Interpreter:
         if self.locals is None and name in self.ctx.overrides and _is_leaf(value):
             value = self.ctx.overrides.pop(name).detach().clone().requires_grad_(True)
         scope[name] = value
-        if isinstance(value, torch.Tensor) and value.grad_fn is not None:
+        if isinstance(value, torch.Tensor) and grad_fn_of(value) is not None:
             self.ctx.tracer.name(value, name)
             if self.locals is None:
                 self.ctx.last_graph_tensor = value
@@ -371,6 +373,8 @@ class Interpreter:
             value = to_repr(value)
         elif node.conversion in (ord("s"), ord("a")) or isinstance(value, list | tuple):
             value = to_text(value)
+        elif not spec and isinstance(value, torch.Tensor | np.ndarray) and value.ndim:
+            value = array_text(value)  # what `format` would do, summarised
         if not isinstance(value, bool | int | float | str | type(None) | torch.Tensor):
             value = to_text(value)
         return format(value, spec)
@@ -469,7 +473,7 @@ CREATORS = frozenset(
 
 
 def _is_leaf(value: object) -> bool:
-    return isinstance(value, torch.Tensor) and value.is_leaf and value.requires_grad
+    return isinstance(value, torch.Tensor) and grad_fn_of(value) is None and value.requires_grad
 
 
 def _to_double(value: object) -> object:

@@ -7,8 +7,9 @@ without bound and sequences multiply, so every result size is predicted first.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
+import numpy as np
 import torch
 
 from .budgets import Budgets
@@ -21,6 +22,19 @@ def check_numel(numel: int, budgets: Budgets, what: str = "A tensor") -> None:
         raise BudgetExceeded(
             f"{what} would have {numel:,} elements; the limit is {budgets.tensor_elements:,}.",
             hint="Use smaller shapes.",
+        )
+
+
+def check_dims(dims: int, budgets: Budgets) -> None:
+    """Refuse a tensor of more than `tensor_dims` dimensions before it is made.
+
+    PyTorch's element-wise kernels take time quadratic in the number of dimensions:
+    one `* 2` on a tensor of shape (1,) * 100000 takes about 20 s, in C.
+    """
+    if dims > budgets.tensor_dims:
+        raise BudgetExceeded(
+            f"A tensor would have {dims:,} dimensions; the limit is {budgets.tensor_dims}.",
+            hint="Use fewer dimensions.",
         )
 
 
@@ -79,14 +93,18 @@ def check_length(value: Sequence | str, budgets: Budgets) -> None:
 _SCALAR_TYPES = frozenset({int, float, bool})
 
 
-def nested_numel(data: object, budgets: Budgets) -> int:
+_TICK_WORK = 1 << 16  # items read between two clock checks
+
+
+def nested_numel(data: object, budgets: Budgets, tick: Callable[[], None] | None = None) -> int:
     """Count the scalars in nested lists, stopping once past the tensor budget.
 
     Lists may share sub-lists, so a short program can describe a huge nest: each
     distinct list is read once and its count remembered, and the walk stops once it
     has read more than the budget allows, so the walk itself is bounded. Empty rows
     count as one, as empty dimensions do in `shape_bound`: a million empty lists
-    cost PyTorch seconds to read.
+    cost PyTorch seconds to read. A tensor, array, range or string inside counts at
+    its real size: `[range(10**6)] * 300` is 300 million numbers to NumPy.
     """
     if not isinstance(data, list | tuple):
         return _leaf_numel(data)
@@ -94,12 +112,15 @@ def nested_numel(data: object, budgets: Budgets) -> int:
     counts: dict[int, int] = {}
     stack: list[tuple[list | tuple, bool]] = [(data, False)]
     expanding: set[int] = set()  # lists whose children are still being counted
-    work = 0
+    work = ticked = 0
     while stack:
         seq, expanded = stack.pop()
         if id(seq) in counts:
             continue
         work += len(seq)
+        if tick is not None and work - ticked > _TICK_WORK:
+            tick()
+            ticked = work
         if set(map(type, seq)) <= _SCALAR_TYPES:  # counted at C speed
             counts[id(seq)] = max(len(seq), 1)
         elif expanded:
@@ -122,7 +143,21 @@ def _child_numel(item: object, counts: dict[int, int]) -> int:
 
 
 def _leaf_numel(item: object) -> int:
-    return max(item.numel(), 1) if isinstance(item, torch.Tensor) else 1
+    """The numbers (or 4-byte characters) a converter makes of one item."""
+    if isinstance(item, torch.Tensor):
+        return max(item.numel(), 1)
+    if isinstance(item, np.ndarray):
+        return max(item.size, 1)
+    if isinstance(item, range):
+        return max(range_length(item), 1)
+    if isinstance(item, str):
+        return max(len(item), 1)
+    return 1
+
+
+def range_length(values: range) -> int:
+    """`len(values)`, which Python refuses past sys.maxsize: ceil((stop - start) / step)."""
+    return max(0, -((values.start - values.stop) // values.step))
 
 
 def broadcast_numel(*shapes: Sequence[int]) -> int:

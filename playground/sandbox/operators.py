@@ -6,10 +6,12 @@ import ast
 import operator
 from collections.abc import Callable
 
+import numpy as np
 import torch
 
+from .compare_cost import check_compare
 from .context import RunContext
-from .errors import BudgetExceeded, NotAllowed, ProgramError
+from .errors import NotAllowed, ProgramError
 from .limits import (
     broadcast_bound,
     broadcast_numel,
@@ -43,6 +45,7 @@ COMPARE: dict[type, Callable] = {
 
 _NUMBER = bool | int | float
 _SEQUENCE = str | list | tuple
+_ARRAY = torch.Tensor | np.ndarray
 
 
 def binary(
@@ -91,7 +94,17 @@ def _number_binary(ctx: RunContext, symbol: str, fn: Callable, left: float, righ
     result = fn(left, right)
     if isinstance(result, int):
         check_int(result, ctx.budgets)
+    if isinstance(result, complex):
+        raise NotAllowed(
+            f"{_number_text(left)} {symbol} {_number_text(right)} is a complex number; "
+            "the playground has no complex numbers.",
+            hint="A negative number to a fractional power has no real value.",
+        )
     return result
+
+
+def _number_text(value: float) -> str:
+    return f"({value})" if isinstance(value, int | float) and value < 0 else str(value)
 
 
 def _sequence_binary(
@@ -134,61 +147,11 @@ def compare(ctx: RunContext, op: ast.cmpop, left: object, right: object) -> obje
         right, list | tuple | str | range | torch.Tensor
     ):
         raise ProgramError(f"`in` needs a sequence, not {type_name(right)}.")
-    if isinstance(left, torch.Tensor) or isinstance(right, torch.Tensor):
-        if broadcast_bound(left, right) > ctx.budgets.tensor_elements:
-            raise NotAllowed("Comparing tensors this large is not supported.")
-        result = COMPARE[type(op)](left, right)
+    check_compare(ctx, op, left, right)
+    result = COMPARE[type(op)](left, right)
+    if isinstance(left, _ARRAY) or isinstance(right, _ARRAY):
         ctx.count_op(result)
-        return result
-    _check_compare_cost(ctx, op, left, right)
-    return COMPARE[type(op)](left, right)
-
-
-def _check_compare_cost(ctx: RunContext, op: ast.cmpop, left: object, right: object) -> None:
-    """Python compares nested lists and scans ranges in C, with no budget checks.
-
-    Lists that share sub-lists (`a = [a, a]` in a loop) compare in exponential
-    time and `1.5 in range(2**62)` scans every number, so bound the work first.
-    """
-    if isinstance(op, ast.Is | ast.IsNot):
-        return
-    limit = ctx.budgets.tensor_elements
-    if isinstance(op, ast.In | ast.NotIn) and isinstance(right, range):
-        cost = 1 if type(left) in (int, bool) else _range_length(right, limit)
-    elif isinstance(op, ast.In | ast.NotIn):
-        cost = _compare_work(right, limit)
-    else:
-        cost = min(_compare_work(left, limit), _compare_work(right, limit))
-    if cost > limit:
-        raise BudgetExceeded(
-            f"Comparing these values would take more than {limit:,} steps.",
-            hint="Compare smaller lists, or tensors.",
-        )
-
-
-def _compare_work(value: object, limit: int) -> int:
-    """Items a comparison may visit in `value` (shared sub-lists counted each time)."""
-    work = 0
-    stack = [value]
-    while stack and work <= limit:
-        item = stack.pop()
-        work += 1
-        if isinstance(item, list | tuple):
-            work += len(item)  # also bounds the stack
-            stack.extend(item)
-        elif isinstance(item, str):
-            work += len(item)
-        elif isinstance(item, torch.Tensor):
-            work += item.numel()
-    return work
-
-
-def _range_length(values: range, limit: int) -> int:
-    """`len(values)`, which Python refuses past sys.maxsize."""
-    try:
-        return len(values)
-    except OverflowError:
-        return limit + 1
+    return result
 
 
 def truth(value: object) -> bool:

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import torch
 
+# `backward(gradient)` compares shapes with a helper whose first use imports sympy:
+# files read and a global warnings filter added in the middle of a program's run.
+# Paid here, when the sandbox is imported, instead.
+import torch.fx.experimental.symbolic_shapes
+
+from .backward_cost import check_backward_cost
 from .backward_steps import all_nodes, recorded_backward
 from .context import RunContext
 from .errors import NotAllowed, ProgramError
-from .limits import broadcast_bound, broadcast_numel, check_numel
+from .limits import broadcast_bound, broadcast_numel, check_dims, check_numel
 from .torch_api import check_plain, node_view
 
 # Method name -> keyword arguments it accepts.
@@ -75,15 +81,27 @@ def call_method(
     unknown = set(kwargs) - allowed
     if unknown:
         raise ProgramError(f"`.{name}()` does not accept `{sorted(unknown)[0]}=` here.")
-    check_plain(list(args) + list(kwargs.values()), f".{name}()")
+    check_plain(list(args) + list(kwargs.values()), f".{name}()", ctx)
     if name == "pow" and args and broadcast_bound(tensor, args[0]) > ctx.budgets.tensor_elements:
         check_numel(
             broadcast_numel(tensor.shape, getattr(args[0], "shape", ())),
             ctx.budgets,
         )
+    if name in ("reshape", "view"):
+        _check_new_shape(ctx, tensor, args)
     if name == "backward":
         return _backward(ctx, tensor, args, kwargs)
     return getattr(tensor, name)(*args, **kwargs)
+
+
+def _check_new_shape(ctx: RunContext, tensor: torch.Tensor, args: list) -> None:
+    """`.reshape(...)` / `.view(...)`: the rank, and the elements of `.view(dtype)`."""
+    if len(args) == 1 and isinstance(args[0], torch.dtype):
+        # float64 -> bool: eight elements for each one.
+        check_numel(tensor.numel() * tensor.element_size() // args[0].itemsize, ctx.budgets)
+        return
+    sizes = args[0] if len(args) == 1 and isinstance(args[0], list | tuple) else args
+    check_dims(len(sizes), ctx.budgets)
 
 
 STEP_THROUGH_NODES = 400  # larger graphs run backward without recording its steps
@@ -93,6 +111,7 @@ def _backward(ctx: RunContext, tensor: torch.Tensor, args: list, kwargs: dict) -
     """`tensor.backward()`, recording the engine's steps when the graph is small."""
     if args:
         kwargs = {"gradient": args[0], **kwargs}
+    check_backward_cost(ctx, tensor)
     ctx.backward_root = tensor
     ctx.backward_calls += 1
     ctx.backward_events = []

@@ -30,6 +30,7 @@ Args = list[object]
 Kwargs = dict[str, object]
 
 _NUMBER = bool | int | float
+_TICK_ITEMS = 1 << 16  # list items read between two clock checks
 
 
 def _dtype(kwargs: Kwargs) -> torch.dtype | None:
@@ -93,12 +94,24 @@ def _arange(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
     start, end, step = padded[:3]
     if step == 0:
         raise ProgramError("torch.arange: step must not be zero.")
-    count = math.ceil((end - start) / step) if math.isfinite((end - start) / step) else math.inf
-    if count > ctx.budgets.tensor_elements:
+    dtype = _dtype(kwargs)
+    if _arange_count(start, end, step, dtype) > ctx.budgets.tensor_elements:
         check_numel(ctx.budgets.tensor_elements + 1, ctx.budgets)
-    return torch.arange(
-        start, end, step, dtype=_dtype(kwargs), requires_grad=_requires_grad(kwargs)
-    )
+    return torch.arange(start, end, step, dtype=dtype, requires_grad=_requires_grad(kwargs))
+
+
+def _arange_count(start: float, end: float, step: float, dtype: torch.dtype | None) -> float:
+    """How many elements `torch.arange` makes: for int64 it first truncates the
+    bounds and step to integers (`arange(0, 1999999, 1.999999, dtype=int64)` counts
+    in steps of 1), so both ways of counting are taken and the larger kept."""
+    count = (end - start) / step
+    count = math.ceil(count) if math.isfinite(count) else math.inf
+    if dtype != torch.int64 or not all(map(math.isfinite, (start, end, step))):
+        return count
+    whole_step = int(step)
+    if whole_step == 0:
+        return count  # PyTorch refuses it
+    return max(count, math.ceil((int(end) - int(start)) / whole_step))
 
 
 def _linspace(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
@@ -117,7 +130,7 @@ def _check_data(data: object, ctx: RunContext) -> None:
     elif not isinstance(data, _NUMBER | list | tuple | torch.Tensor):
         raise ProgramError(f"Cannot make a tensor from {to_text(data)[:40]}.")
     else:
-        check_numel(nested_numel(data, ctx.budgets), ctx.budgets)
+        check_numel(nested_numel(data, ctx.budgets, ctx.tick), ctx.budgets)
 
 
 def _tensor(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
@@ -167,7 +180,7 @@ def _tensor_fn(name: str) -> Callable:
     def call(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
         if not args or not isinstance(args[0], torch.Tensor):
             raise ProgramError(f"torch.{name} takes a tensor as its first argument.")
-        check_plain(args[1:], f"torch.{name}")
+        check_plain(args[1:], f"torch.{name}", ctx)
         return fn(*args, **kwargs)
 
     return call
@@ -202,11 +215,25 @@ def _no_grad(ctx: RunContext, args: Args, kwargs: Kwargs) -> NoGrad:
     return NoGrad()
 
 
-def check_plain(args: Args, what: str) -> None:
-    """Only data may be handed to torch: never functions, modules or contexts."""
-    for arg in args:
+def check_plain(args: Args, what: str, ctx: RunContext) -> None:
+    """Only data may be handed to torch: never functions, modules or contexts.
+
+    Nested lists may share sub-lists (`a = [a, a]` sixty times), so each distinct
+    list is read once, in order, with clock checks.
+    """
+    seen: set[int] = set()
+    stack = list(reversed(args))
+    read = 0
+    while stack:
+        arg = stack.pop()
         if isinstance(arg, list | tuple):
-            check_plain(list(arg), what)
+            if id(arg) not in seen:
+                seen.add(id(arg))
+                stack.extend(reversed(arg))
+                read += len(arg)
+                if read > _TICK_ITEMS:
+                    ctx.tick()
+                    read = 0
         elif not isinstance(arg, _NUMBER | str | type(None) | torch.Tensor | torch.dtype):
             raise ProgramError(f"{what} cannot take {to_text(arg)[:40]} as an argument.")
 
@@ -221,7 +248,27 @@ def _print(ctx: RunContext, args: Args, kwargs: Kwargs) -> None:
         raise ProgramError("print: sep and end must be strings.")
     sep = " " if sep is None else sep
     end = "\n" if end is None else end
-    ctx.write(sep.join(to_text(a) for a in args) + end)
+    ctx.write(_print_text(args, sep, end, ctx.output_room()))
+
+
+def _print_text(args: Args, sep: str, end: str, room: int) -> str:
+    """What `print` writes, built only until it fills the output's remaining room.
+
+    2,000 arguments joined by a 100,000-character `sep` would be 200 million
+    characters, all of them cut away afterwards.
+    """
+    parts: list[str] = []
+    size = 0
+    for index, arg in enumerate(args):
+        if size > room:
+            break
+        if index:
+            parts.append(sep)
+        parts.append(to_text(arg))
+        size += len(parts[-1]) + (len(sep) if index else 0)
+    else:
+        parts.append(end)
+    return "".join(parts)
 
 
 def _range(ctx: RunContext, args: Args, kwargs: Kwargs) -> range:

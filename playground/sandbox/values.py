@@ -37,7 +37,7 @@ class Namespace:
         return f"<module '{self.name}'>"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class BoundMethod:
     """A tensor method picked from the allow-list, bound to its tensor."""
 
@@ -47,8 +47,20 @@ class BoundMethod:
     def __repr__(self) -> str:
         return f"<method {self.name} of Tensor>"
 
+    # As Python's bound methods: equal when bound to the very same object. A
+    # field-wise `==` would compare the two tensors element-wise (any size).
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BoundMethod):
+            return NotImplemented
+        return self.target is other.target and self.name == other.name
 
-@dataclass
+    def __hash__(self) -> int:
+        return hash((id(self.target), self.name))
+
+
+# eq=False: functions compare by identity, as in Python. A field-wise `==` would
+# compare default values and scopes in C, exponentially on shared nested lists.
+@dataclass(eq=False)
 class Closure:
     """A user `def`: its code, default values and the scope it was defined in."""
 
