@@ -9,14 +9,20 @@ which is explained rather than failed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
 
 from .runner import RunResult, run
+from .sandbox.budgets import DEFAULT_BUDGETS
 
 MAX_ELEMENTS = 200  # finite differences cost two runs per element
+# The whole check, first run included: 200 elements of a program that runs for its
+# full 3 s would otherwise take 20 minutes. Past it, the elements not yet checked
+# are left out and the message says how many were.
+TOTAL_SECONDS = 5.0
 TOLERANCE = 1e-5
 STEP = 1e-6
 
@@ -43,8 +49,13 @@ class GradCheck:
     checks: tuple[ElementCheck, ...] = ()
 
 
-def check_gradients(source: str) -> GradCheck:
-    """Compare every leaf's `.grad` with central differences of the program's output."""
+def check_gradients(source: str, total_seconds: float = TOTAL_SECONDS) -> GradCheck:
+    """Compare every leaf's `.grad` with central differences of the program's output.
+
+    Stops after `total_seconds` (each run's own time budget is cut to what is left),
+    reporting how many of the elements it checked.
+    """
+    deadline = time.monotonic() + total_seconds
     base = run(source, float64=True)
     problem = _unsuitable(base)
     if problem:
@@ -57,11 +68,23 @@ def check_gradients(source: str) -> GradCheck:
     if total > MAX_ELEMENTS:
         return GradCheck(False, f"{total} leaf elements: the check is limited to "
                          f"{MAX_ELEMENTS} (two runs of the program each).", STEP)  # fmt: skip
+    elements = [(name, info, i) for name, info in leaves.items() for i in np.ndindex(*info.shape)]
     checks = []
-    for name, info in leaves.items():
-        for index in np.ndindex(*info.shape):
-            checks.append(_check_element(source, name, info.value, info.grad, index, base))
-    failed = [c for c in checks if c.verdict == "fail"]
+    for name, info, index in elements:
+        check = _check_element(source, name, info.value, info.grad, index, base, deadline)
+        if check is None:
+            break
+        checks.append(check)
+    ok = not _failed(checks) and (bool(checks) or total == 0)
+    return GradCheck(ok, _message(checks, total, total_seconds), STEP, tuple(checks))
+
+
+def _failed(checks: list[ElementCheck]) -> list[ElementCheck]:
+    return [c for c in checks if c.verdict == "fail"]
+
+
+def _message(checks: list[ElementCheck], total: int, seconds: float) -> str:
+    failed = _failed(checks)
     kinks = [c for c in checks if c.verdict == "kink"]
     if failed:
         message = f"{len(failed)} of {len(checks)} elements disagree with finite differences."
@@ -70,7 +93,12 @@ def check_gradients(source: str) -> GradCheck:
     if kinks:
         message += f" {len(kinks)} sit on a kink (e.g. relu or abs at 0), where the "
         message += "derivative does not exist and PyTorch uses a subgradient."
-    return GradCheck(not failed, message, STEP, tuple(checks))
+    if len(checks) < total:
+        message += (
+            f" Checked {len(checks)} of {total} elements: the check stops after "
+            f"{seconds:g} s (two runs of the program per element)."
+        )
+    return message
 
 
 def _unsuitable(base: RunResult) -> str | None:
@@ -84,13 +112,21 @@ def _unsuitable(base: RunResult) -> str | None:
     return None
 
 
-def _check_element(source, name, value, grad, index, base) -> ElementCheck:
+def _check_element(source, name, value, grad, index, base, deadline) -> ElementCheck | None:
+    """One element's verdict, or None when the time left cannot cover its two runs."""
     h = STEP * max(1.0, abs(float(value[index])))
     outputs = {}
     for sign in (1, -1):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None
         nudged = value.astype(np.float64).copy()
         nudged[index] += sign * h
-        result = run(source, float64=True, overrides={name: torch.from_numpy(nudged)})
+        seconds = min(DEFAULT_BUDGETS.wall_seconds, remaining)
+        budgets = replace(DEFAULT_BUDGETS, wall_seconds=seconds)
+        result = run(source, budgets, float64=True, overrides={name: torch.from_numpy(nudged)})
+        if not result.ok and time.monotonic() >= deadline:
+            return None  # cut short by the check's own deadline, not the program's fault
         outputs[sign] = result.output_value if result.ok else float("nan")
     f0 = base.output_value
     numeric = (outputs[1] - outputs[-1]) / (2 * h)
