@@ -75,9 +75,9 @@ def test_the_core_never_imports_streamlit_or_a_page():
 
 def test_the_repository_stands_alone():
     """No tracked file points outside the repository."""
-    pattern = r"\.\./" + "shared|/" + "work/|/root/|/home/"
+    pattern = r"\.\./shared|/work/|/root/|/home/"
     found = subprocess.run(
-        ["git", "grep", "-n", "-E", pattern, "--", ".", ":!*.png"],
+        ["git", "grep", "-n", "-E", pattern, "--", ".", ":!*.png", ":!tests/test_layout.py"],
         cwd=ROOT, capture_output=True, text=True, check=False,
     ).stdout  # fmt: skip
     assert found == "", found
