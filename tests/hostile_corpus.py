@@ -332,6 +332,7 @@ RESOURCE: list[Case] = [
     ),
     _budget("float in a huge range", "x = 1.5 in range(2**62)\n", 1, "Comparing"),
     _budget("list in a huge range", "x = [] in range(2**62)\n", 1, "Comparing"),
+    _budget("tensor in a huge range", "x = torch.ones(1) in range(10**7)\n", 1, "Comparing"),
     _budget(
         "slices built in a loop",
         "s = [0] * 99999\nl = []\nfor i in range(10**6):\n    l = [l, s[:]]\n",
@@ -473,4 +474,200 @@ GARBAGE: list[Case] = [
     Case("right-to-left override in a comment", "x = 1 # \u202e\n", None, None, ()),
 ]
 
-CORPUS: list[Case] = [*ESCAPES, *RUNTIME, *RESOURCE, *GARBAGE]
+# The red team's findings (their regression tests, with more checks, are in
+# test_redteam.py): each program crashed the process, held the GIL for minutes,
+# allocated gigabytes or took seconds to describe before it was fixed.
+_SHARED_NEST = "a = [0]\nfor i in range(60):\n    a = [a, a]\n"  # 2**60 leaves, 61 lists
+_MILLION_ROWS = "x = torch.ones(1000000, 1)\n"
+_SELECTS = (
+    "x = torch.ones(1000, 1000, requires_grad=True)\n"
+    "a = x[0, 0]\nb = x[0, 1]\nc = x[1, 0]\nd = x[1, 1]\n"
+    "for i in range(100):\n"
+    "    a = a + x[0, 0]\n    b = b + x[0, 1]\n    c = c + x[1, 0]\n    d = d + x[1, 1]\n"
+    "s = a + b + c + d\ns.backward()\nprint(x.grad[0, 0])\n"
+)
+_MULTIVIEW = (
+    "x = torch.ones(20, requires_grad=True)\ny = x * 1\n"
+    + "".join(f"v{k} = y[{k}]\n" for k in range(20))
+    + "for i in range(2000):\n"
+    + "".join(f"    v{k} += 1\n" for k in range(20))
+    + "print('done')\n"
+)
+_FIVE_LEAVES = "".join(f"a{i} = torch.randn(1000, 1000, requires_grad=True)\n" for i in range(5))
+
+REDTEAM: list[Case] = [
+    Case(
+        "red team 01: check_plain on a shared nest",
+        "x = torch.ones(3)\n" + _SHARED_NEST + "y = x.sum(a)\n",
+        "runtime",
+        5,
+        ("sum()",),
+    ),
+    Case(
+        "red team 02: closures of one def compared",
+        "a = [0]\nb = [0]\nfor i in range(60):\n    a = [a, a]\n    b = [b, b]\n"
+        "for d in [a, b]:\n    def f(p=d):\n        return p\n    if d is a:\n        g = f\n"
+        "print(g == f, f == f, g != f)\n",
+        None,
+        None,
+    ),
+    Case(
+        "red team 03: bound methods of two tensors compared",
+        _MILLION_ROWS + "y = torch.ones(1, 2000)\nprint(x.sum == y.sum, x.sum == x.sum)\n",
+        None,
+        None,
+    ),
+    Case(
+        "red team 03b: tensors inside lists compared",
+        _MILLION_ROWS + "y = torch.ones(1, 1000)\nc = [y] == [x]\n",
+        "not_allowed",
+        3,
+        ("Comparing tensors",),
+    ),
+    Case(
+        "red team 03c: a tensor in a list of tensors",
+        _MILLION_ROWS + "y = torch.ones(1, 1000)\nc = x in [y]\n",
+        "not_allowed",
+        3,
+        ("Comparing tensors",),
+    ),
+    Case(
+        "red team 03d: identical tensors in lists",
+        _MILLION_ROWS + "print([x] == [x], x in [x], [1, x] != [1, x])\n",
+        None,
+        None,
+    ),
+    _budget(
+        "red team 04: np.array of a list of arrays",
+        "a = np.array(torch.ones(1000000))\nb = np.array([a] * 300)\n",
+        2,
+        "300,000,000 elements",
+    ),
+    _budget(
+        "red team 04b: torch.tensor of a list of arrays",
+        "a = np.array(torch.ones(1000000))\nb = torch.tensor([a] * 100)\n",
+        2,
+        "100,000,000 elements",
+    ),
+    _budget(
+        "red team 04c: np.array of a list of ranges",
+        "a = np.array([range(1000000)] * 300)\n",
+        1,
+        "300,000,000 elements",
+    ),
+    _budget(
+        "red team 04d: np.array of a list of long strings",
+        "s = 'a' * 100000\na = np.array([s] * 2000)\n",
+        2,
+        "200,000,000 elements",
+    ),
+    _budget(
+        "red team 04e: torch.tensor of a list of ranges",
+        "t = torch.tensor([range(1000000)] * 30)\n",
+        1,
+        "30,000,000 elements",
+    ),
+    Case(
+        "red team 05: a no_grad view of a base changed in place",
+        "a = torch.ones(3, requires_grad=True)\nb = a * 2\nwith torch.no_grad():\n"
+        "    v = b[0:2]\nb += 1\nv.backward()\n",
+        "runtime",
+        6,
+        ("no_grad",),
+    ),
+    Case(
+        "red team 05b: rows of a loop, then the base changed in place",
+        "a = torch.ones(3, 2, requires_grad=True)\nb = a * 1\nfor r in b:\n    s = 1\n"
+        "b[0] = 5.0\nprint(b.sum().item())\n",
+        None,
+        None,
+    ),
+    Case(
+        "red team 05c: unpacked rows, then the base changed in place",
+        "a = torch.ones(2, 2, requires_grad=True)\nb = a * 1\np, q = b\nb[0] = 5.0\nq2 = q\n",
+        None,
+        None,
+    ),
+    _budget("red team 06: backward through single-element views", _SELECTS, 12, "backward()"),
+    _budget(
+        "red team 06b: backward through in-place slice updates",
+        "x = torch.ones(1000, 1000, requires_grad=True)\ny = x * 1\n"
+        "for i in range(400):\n    y[0, 0] += 1\ny.sum().backward()\n",
+        5,
+        "backward()",
+    ),
+    Case(
+        "red team 07: printing a tensor whose every dimension is small",
+        "x = torch.rand(2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2)\nprint(x)\n",
+        None,
+        None,
+    ),
+    Case(
+        "red team 07b: an f-string of such a tensor, and its array",
+        "x = torch.rand(4,4,4,4,4,4,4,4,4,3)\ns = f'{x}'\nprint(len(s), np.array(x), [x])\n",
+        None,
+        None,
+    ),
+    _budget(
+        "red team 08: a reshape to 100,000 dimensions",
+        "x = torch.ones(1, requires_grad=True)\ny = x.reshape((1,) * 100000)\nz = y * 2\n",
+        2,
+        "100,000 dimensions",
+    ),
+    Case(
+        "red team 09: five million-element leaves",
+        _FIVE_LEAVES + "s = " + " + ".join(f"a{i}.sum()" for i in range(5)) + "\n",
+        None,
+        None,
+    ),
+    # Refused for its depth (test_redteam.py checks which), or for its time on a busy machine.
+    _budget("red team 10: twenty views of one tensor changed in place", _MULTIVIEW, ANY_LINE),
+    Case(
+        "red team 11: a complex number",
+        "c = (-8) ** 0.5\nprint(c)\nt = torch.tensor([c, c])\n",
+        "not_allowed",
+        1,
+        ("complex",),
+    ),
+    Case(
+        "red team 12: an array compared with a shared nest",
+        "a = [0.0]\nfor i in range(24):\n    a = [a, a]\narr = np.array([1.0])\nc = arr == a\n",
+        "not_allowed",
+        5,
+        ("Comparing",),
+    ),
+    Case(
+        "red team 12b: a tensor compared with a shared nest",
+        "a = [0.0]\nfor i in range(24):\n    a = [a, a]\nx = torch.ones(1)\n"
+        "print(x == a, x in [a], [x] == [a])\n",
+        None,
+        None,
+    ),
+    Case(
+        "red team 13: print with a long sep",
+        "s = '\U0001f600' * 100000\nprint(" + ", ".join(["1"] * 2000) + ", sep=s)\n",
+        None,
+        None,
+    ),
+    Case(
+        "red team 14: backward with a gradient",
+        "x = torch.ones(3, requires_grad=True)\ny = x * 2\ny.backward(torch.ones(3))\n",
+        None,
+        None,
+    ),
+    Case("red team 16: a lone surrogate printed", 'print("a\\ud800b")\n', None, None),
+    _budget(
+        "red team 17: arange with an int64 dtype and a fractional step",
+        "a = torch.arange(0, 1999999, 1.999999, dtype=torch.int64)\n",
+        1,
+        "elements",
+    ),
+    _budget(
+        "red team 17b: view(dtype) to a smaller element",
+        "b = torch.ones(1000000, dtype=torch.float64).view(torch.bool)\n",
+        1,
+        "8,000,000 elements",
+    ),
+]
+
+CORPUS: list[Case] = [*ESCAPES, *RUNTIME, *RESOURCE, *GARBAGE, *REDTEAM]
