@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.gradcheck import check_gradients
 from playground.graph.render_dot import render_dot
 from playground.graph.render_svg import SvgUnavailable, dot_binary, svg_from_dot
 from playground.lab_script import lab_script
 from playground.leaves import ScalarLeaf, find_scalar_leaves, set_leaf_value
 from playground.presets import preset_source, preset_titles
 from playground.report import gradient_rows, inspector_rows, root_name
-from playground.runner import RunResult, run
+from playground.runner import RunResult
 from playground.ui.frame import page_frame
 from playground.ui.lesson import LAB, hidden
 from playground.ui.stepper import stepper
 from playground.ui.widgets import error_panel
+from playground.ui.workers import check_program, run_program
 
 CODE = "lab_code"
 NODES = "lab_max_nodes"
@@ -45,7 +45,7 @@ def _run(code: str) -> RunResult:
     if cached is not None and st.session_state.get("lab_result_code") == (code, nodes):
         return cached
     with st.spinner("Running your program…"):
-        result = run(code, max_nodes=nodes)
+        result = run_program(code, max_nodes=nodes)
     st.session_state["lab_result"], st.session_state["lab_result_code"] = result, (code, nodes)
     if result.ok:
         st.session_state["lab_last_good"] = result
@@ -194,7 +194,7 @@ def _gradient_check(code: str) -> None:
                      help="Compare autograd with finite differences in float64."):  # fmt: skip
         return
     with st.spinner("Running the program again with each leaf nudged…"):
-        report = check_gradients(code)
+        report = check_program(code)
     if not report.checks:
         st.warning(report.message)
         return

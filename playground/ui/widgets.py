@@ -6,8 +6,9 @@ import streamlit as st
 
 from playground.graph.render_dot import render_dot
 from playground.report import gradient_rows
-from playground.runner import RunResult, run
+from playground.runner import RunResult
 from playground.sandbox.errors import ErrorInfo
+from playground.ui.workers import run_program
 
 
 def error_panel(error: ErrorInfo, code: str | None = None) -> None:
@@ -29,7 +30,7 @@ def program(source: str, key: str, height: int = 160, gradients: bool = True) ->
     code_col, graph_col = st.columns([2, 3])
     with code_col:
         code = st.text_area("Code (edit me)", key=key, height=height)
-        result = run(code, max_nodes=60)
+        result = run_program(code, max_nodes=60)
         st.code(result.output or "(nothing printed)", language=None)
         if not result.ok:
             error_panel(result.error)

@@ -1,0 +1,74 @@
+"""Limits the operating system enforces inside a worker process.
+
+Set once when a worker starts (memory, file size, core dumps, one torch thread)
+and per task (CPU seconds), with `resource.setrlimit`: a program that escapes
+the sandbox's cooperative budgets is stopped by the kernel instead of taking the
+server's memory or a core with it. Measured choices are in docs/isolation.md.
+"""
+
+from __future__ import annotations
+
+import resource
+import signal
+from dataclasses import dataclass
+
+MB = 2**20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one worker may use."""
+
+    memory_mb: int = 512  # address space above what the worker holds after start-up
+    cpu_seconds: float = 6.0  # CPU time per task (a wall-clock kill comes first)
+    wall_grace: float = 1.5  # seconds past the caller's budget before the kill
+
+
+def _vm_size() -> int:
+    """Bytes of address space this process has mapped now (torch already imported)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def start_worker(limits: Limits, preload: tuple[str, ...]) -> None:
+    """Worker initialiser: import what runs, then cap memory, files and core dumps.
+
+    The memory cap is an address-space limit (`RLIMIT_AS`) set above what the
+    worker maps once torch is imported, so an allocation past it fails with
+    `MemoryError` (or torch's "can't allocate memory") instead of growing the
+    machine's memory. Writing any regular file fails (`RLIMIT_FSIZE` 0); a crash
+    leaves no core file. SIGTERM kills at once: pebble's own handler is Python code,
+    which cannot run while a program holds the interpreter lock in C, so a kill
+    would wait pebble's 3 s before its SIGKILL.
+    """
+    import importlib
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    for name in preload:
+        importlib.import_module(name)
+    import torch
+
+    torch.set_num_threads(1)  # tiny tensors; extra threads would only add address space
+    ceiling = _vm_size() + limits.memory_mb * MB
+    resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def run_task(limits: Limits, fn, args: tuple, kwargs: dict) -> object:
+    """Inside the worker: cap this task's CPU seconds, then call `fn`.
+
+    CPU time is counted over the worker's life, so the cap is what it has used so
+    far plus this task's allowance; past it the kernel sends SIGXCPU and the
+    worker dies (reported as a CPU-time stop).
+    """
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    spent = used.ru_utime + used.ru_stime
+    soft = int(spent + limits.cpu_seconds) + 1
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    return fn(*args, **kwargs)

@@ -1,0 +1,116 @@
+"""A pool of pre-started worker processes, and one lane per student.
+
+Why pebble's `ProcessPool`: it replaces a worker that crashed, was killed or has
+run `max_tasks` tasks, and it kills the worker of a task that runs past its
+timeout or is cancelled — the pieces a classroom server needs, kept by a library
+instead of by us. Workers are forked from a fork server that imported torch once,
+so a run costs milliseconds more than in-process, not the second `import torch`
+takes (measurements in docs/isolation.md).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import CancelledError, Future, TimeoutError
+from dataclasses import dataclass
+
+import pebble
+
+from .limits import Limits, run_task, start_worker
+from .stops import WorkerStopped, died, out_of_memory, timed_out
+
+# "__main__": the forkserver imports the main script once, so each new worker need not.
+PRELOAD = ("__main__", "playground.runner", "playground.gradcheck")
+WORKERS = int(os.environ.get("PLAYGROUND_WORKERS", "3"))
+
+
+@dataclass(frozen=True)
+class Job:
+    """A task in flight: its future and the budget its timeout was set from."""
+
+    future: Future
+    seconds: float
+
+
+class WorkerPool:
+    """Pre-started workers with OS-enforced limits; `call` runs a function in one."""
+
+    def __init__(
+        self,
+        workers: int = WORKERS,
+        limits: Limits | None = None,
+        max_tasks: int = 200,
+        start: str = "forkserver",
+        preload: tuple[str, ...] = PRELOAD,
+    ) -> None:
+        context = multiprocessing.get_context(start)
+        if start == "forkserver":
+            context.set_forkserver_preload(list(preload))
+        self.limits = limits = limits or Limits()
+        self.workers = workers
+        self._pool = pebble.ProcessPool(
+            max_workers=workers,
+            max_tasks=max_tasks,
+            initializer=start_worker,
+            initargs=(limits, preload),
+            context=context,
+        )
+
+    def submit(self, fn, *args, seconds: float, **kwargs) -> Job:
+        """Start `fn(*args, **kwargs)` in a worker; killed `seconds` + grace later."""
+        future = self._pool.schedule(
+            run_task, args=(self.limits, fn, args, kwargs), timeout=seconds + self.limits.wall_grace
+        )
+        return Job(future, seconds)
+
+    def outcome(self, job: Job) -> object:
+        """The task's return value, or `WorkerStopped` saying why there is none."""
+        try:
+            return job.future.result()
+        except TimeoutError:
+            raise timed_out(job.seconds) from None
+        except pebble.ProcessExpired as exc:
+            raise died(exc.exitcode, self.limits) from None
+        except MemoryError:
+            raise out_of_memory(self.limits) from None
+        except CancelledError:
+            raise WorkerStopped("cancelled", "This run was replaced by a newer one.") from None
+
+    def call(self, fn, *args, seconds: float, **kwargs) -> object:
+        """`fn(*args, **kwargs)` in a worker, waiting for the answer."""
+        return self.outcome(self.submit(fn, *args, seconds=seconds, **kwargs))
+
+    def warm(self) -> None:
+        """Start every worker now (import torch, set limits), not on the first run."""
+        jobs = [self.submit(os.getpid, seconds=60) for _ in range(self.workers)]
+        for job in jobs:
+            self.outcome(job)
+
+    def close(self) -> None:
+        """Stop the workers."""
+        self._pool.stop()
+        self._pool.join()
+
+
+class Lane:
+    """One student's way into the pool: at most one task in flight.
+
+    A new task cancels the student's older one (its worker is killed and
+    replaced), so nobody can queue ten heavy runs ahead of the class.
+    """
+
+    def __init__(self, pool: WorkerPool) -> None:
+        self.pool = pool
+        self._job: Job | None = None
+
+    def submit(self, fn, *args, seconds: float, **kwargs) -> Job:
+        """Cancel this lane's task in flight, if any, and start this one."""
+        self.cancel()
+        self._job = self.pool.submit(fn, *args, seconds=seconds, **kwargs)
+        return self._job
+
+    def cancel(self) -> None:
+        """Stop this lane's task if it is still queued or running."""
+        if self._job is not None and not self._job.future.done():
+            self._job.future.cancel()

@@ -1,0 +1,65 @@
+"""Every page's way to run a student's program: in a worker, one run per student.
+
+The pool is one per server process (`st.cache_resource`: it holds processes, not
+student data). Each session has a lane, so a new edit cancels the student's older
+run instead of queueing behind it. While a run is in flight the page updates a
+small note every tenth of a second: each update is a point where Streamlit can stop
+this script run for a newer one, and the `finally` then kills the stale run.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import wait
+
+import streamlit as st
+
+from playground.gradcheck import GradCheck
+from playground.isolated import check_isolated, finish_run, start_run
+from playground.isolation import Job, Lane, WorkerPool
+from playground.runner import RunResult
+
+LANE = "worker_lane"
+POLL = 0.1  # seconds between chances to hand over to a newer run
+
+
+@st.cache_resource(show_spinner="Starting the sandbox's worker processes…")
+def worker_pool() -> WorkerPool:
+    """The server's workers, started (torch imported, limits set) before first use."""
+    pool = WorkerPool()
+    pool.warm()
+    return pool
+
+
+def _lane() -> Lane:
+    lane = st.session_state.get(LANE)
+    if lane is None or lane.pool is not worker_pool():
+        lane = st.session_state[LANE] = Lane(worker_pool())
+    return lane
+
+
+def _wait(lane: Lane, job: Job, what: str) -> None:
+    """Wait for `job`, giving Streamlit a chance to interrupt; kill it if interrupted."""
+    note, start = None, time.monotonic()
+    try:
+        while not wait([job.future], timeout=POLL).done:
+            note = note or st.empty()
+            note.caption(f"{what}… {time.monotonic() - start:.1f} s")
+    finally:
+        if note is not None:
+            note.empty()
+        if not job.future.done():
+            lane.cancel()
+
+
+def run_program(source: str, **options) -> RunResult:
+    """`playground.run(source, **options)` in this student's lane."""
+    lane = _lane()
+    job = start_run(lane, source, **options)
+    _wait(lane, job, "Running your program")
+    return finish_run(lane, job)
+
+
+def check_program(source: str) -> GradCheck:
+    """The gradient check in this student's lane."""
+    return check_isolated(_lane(), source)
