@@ -22,7 +22,6 @@ from .stops import WorkerStopped, died, out_of_memory, timed_out
 
 # "__main__": the forkserver imports the main script once, so each new worker need not.
 PRELOAD = ("__main__", "playground.runner", "playground.gradcheck")
-WORKERS = int(os.environ.get("PLAYGROUND_WORKERS", "3"))
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class WorkerPool:
 
     def __init__(
         self,
-        workers: int = WORKERS,
+        workers: int = 3,
         limits: Limits | None = None,
         max_tasks: int = 200,
         start: str = "forkserver",

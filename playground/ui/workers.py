@@ -9,6 +9,7 @@ this script run for a newer one, and the `finally` then kills the stale run.
 
 from __future__ import annotations
 
+import os
 import time
 from concurrent.futures import wait
 
@@ -17,6 +18,7 @@ import streamlit as st
 from playground.gradcheck import GradCheck
 from playground.isolated import check_isolated, finish_run, start_run
 from playground.isolation import Job, Lane, WorkerPool
+from playground.isolation.limits import Limits
 from playground.runner import RunResult
 
 LANE = "worker_lane"
@@ -25,8 +27,12 @@ POLL = 0.1  # seconds between chances to hand over to a newer run
 
 @st.cache_resource(show_spinner="Starting the sandbox's worker processes…")
 def worker_pool() -> WorkerPool:
-    """The server's workers, started (torch imported, limits set) before first use."""
-    pool = WorkerPool()
+    """The server's workers, started (torch imported, limits set) before first use.
+
+    `PLAYGROUND_WORKERS` and `PLAYGROUND_MEMORY_MB` size them per deployment.
+    """
+    memory = int(os.environ.get("PLAYGROUND_MEMORY_MB", "512"))
+    pool = WorkerPool(int(os.environ.get("PLAYGROUND_WORKERS", "3")), Limits(memory_mb=memory))
     pool.warm()
     return pool
 
