@@ -14,6 +14,7 @@ and how long a killed worker takes to be replaced (the next run after a kill).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import time
 
@@ -45,7 +46,8 @@ def main(argv: list[str] | None = None) -> None:
     start = time.perf_counter()
     pool = WorkerPool(workers=2)
     pool.warm()
-    print(f"pool start (fork server, 2 workers, torch imported): {time.perf_counter() - start:.2f} s")
+    took = time.perf_counter() - start
+    print(f"pool start (fork server, 2 workers, torch imported): {took:.2f} s")
     print()
     print("| program | in-process median / p95 (ms) | worker median / p95 (ms) | median + (ms) |")
     print("|---|---|---|---|")
@@ -68,10 +70,8 @@ def main(argv: list[str] | None = None) -> None:
 def _replacement(pool: WorkerPool) -> None:
     """A run stopped at its wall-clock budget, then how soon the next run answers."""
     start = time.perf_counter()
-    try:
+    with contextlib.suppress(WorkerStopped):
         pool.call(run, LONG_LOOP, seconds=0.5)
-    except WorkerStopped:
-        pass
     killed = time.perf_counter() - start
     after = _timed(lambda: run_isolated(pool, "print(1)"))
     print()
