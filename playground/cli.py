@@ -16,9 +16,14 @@ import sys
 
 from .graph.render_dot import dot_source
 from .graph.render_svg import SvgUnavailable, svg_from_dot
-from .runner import run
+from .isolated import run_isolated
+from .isolation import WorkerPool
+from .isolation.limits import Limits
+from .runner import RunResult
 from .training import datasets
 from .training.descent import OPTIMIZERS, TrainConfig, train
+
+DESCRIBE_SECONDS = 60.0  # the worker's wall clock: the program's budget, then describing
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,8 +105,20 @@ def _read(path: str) -> str:
         return handle.read()
 
 
+def _run(source: str, max_nodes: int | None) -> RunResult:
+    """The program in a worker process, as on the server: one that crashes PyTorch or
+    outgrows its memory ends as an error result, not as a dead command. Plain fork:
+    this process runs no other threads. Describing a whole graph of tens of thousands
+    of nodes takes seconds, so the worker's clock allows for it."""
+    pool = WorkerPool(workers=1, limits=Limits.from_environment(), start="fork", preload=())
+    try:
+        return run_isolated(pool, source, max_nodes=max_nodes, seconds=DESCRIBE_SECONDS)
+    finally:
+        pool.close()
+
+
 def _eval(source: str, as_json: bool, max_nodes: int | None) -> int:
-    result = run(source, max_nodes=max_nodes)
+    result = _run(source, max_nodes)
     if as_json:
         print(json.dumps(result.to_json()))
     else:
@@ -113,7 +130,7 @@ def _eval(source: str, as_json: bool, max_nodes: int | None) -> int:
 
 
 def _graph(source: str, fmt: str, raw: bool, max_nodes: int | None) -> int:
-    result = run(source, max_nodes=max_nodes)
+    result = _run(source, max_nodes)
     graph = result.raw_graph if raw else result.graph
     if graph is None:
         message = result.error.message if result.error else "the program built no graph"

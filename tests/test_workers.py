@@ -138,3 +138,26 @@ def _peak_kb() -> int:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1])
     raise AssertionError("no VmHWM")
+
+
+def test_the_command_line_runs_programs_in_a_worker_with_the_same_limits():
+    """A program within the sandbox's budgets but over a small memory ceiling: the
+    kernel stops the worker and the command still answers in JSON."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    program = "a = torch.ones(1000000, dtype=torch.float64)\nb = a * 2\nc = a * 3\nd = a + b + c\n"
+    command = [sys.executable, "-m", "playground", "eval", "-", "--json"]
+
+    def cli(memory_mb: str) -> dict:
+        env = {**os.environ, "PLAYGROUND_MEMORY_MB": memory_mb}
+        done = subprocess.run(
+            command, input=program, capture_output=True, text=True, env=env, timeout=120
+        )
+        return json.loads(done.stdout)
+
+    assert cli("512") == json.loads(json.dumps(run(program).to_json()))
+    small = cli("20")
+    assert not small["ok"] and "used more than 20 MB" in small["error"]["message"]

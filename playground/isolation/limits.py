@@ -8,6 +8,7 @@ server's memory or a core with it. Measured choices are in docs/isolation.md.
 
 from __future__ import annotations
 
+import os
 import resource
 import signal
 from dataclasses import dataclass
@@ -22,6 +23,11 @@ class Limits:
     memory_mb: int = 512  # address space above what the worker holds after start-up
     cpu_seconds: float = 6.0  # CPU time per task (a wall-clock kill comes first)
     wall_grace: float = 1.5  # seconds past the caller's budget before the kill
+
+    @classmethod
+    def from_environment(cls) -> Limits:
+        """The defaults, with `PLAYGROUND_MEMORY_MB` set per deployment."""
+        return cls(memory_mb=int(os.environ.get("PLAYGROUND_MEMORY_MB", cls.memory_mb)))
 
 
 def _vm_size() -> int:

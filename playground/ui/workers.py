@@ -31,8 +31,8 @@ def worker_pool() -> WorkerPool:
 
     `PLAYGROUND_WORKERS` and `PLAYGROUND_MEMORY_MB` size them per deployment.
     """
-    memory = int(os.environ.get("PLAYGROUND_MEMORY_MB", "512"))
-    pool = WorkerPool(int(os.environ.get("PLAYGROUND_WORKERS", "3")), Limits(memory_mb=memory))
+    workers = int(os.environ.get("PLAYGROUND_WORKERS", "3"))
+    pool = WorkerPool(workers, Limits.from_environment())
     pool.warm()
     return pool
 
