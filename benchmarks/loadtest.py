@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.loadtest_attackers import AttackRecord, attacker
 from benchmarks.loadtest_server import ROOT, Server, cpu_pressure_us, load_average
 from benchmarks.loadtest_students import THINK, Record, leave_mid_training, student
 from benchmarks.local_server import free_port
@@ -58,6 +59,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="server.disconnectedSessionTTL for this run, s (Streamlit: 120)",
     )
     parser.add_argument("--leavers", type=int, default=5, help="tabs closed mid-training")
+    parser.add_argument(
+        "--attackers",
+        type=int,
+        default=0,
+        help="hostile students submitting crashes, lock-holders and memory bombs alongside",
+    )
     parser.add_argument(
         "--browsers",
         type=int,
@@ -164,7 +171,10 @@ async def class_wave(args: argparse.Namespace, server: Server, out: dict, browse
         browsers.begin(until)
     seeds = [args.seed * 100_000 + wave * 1000 + i for i in range(args.students)]
     tasks = [student(port, seed, until, record, ramp_s=2.0, think=args.think) for seed in seeds]
-    sessions = [s for s in await asyncio.gather(*tasks) if s is not None]
+    attacks = out.setdefault("attacks", AttackRecord())
+    hostile = [attacker(port, -100 - i, until, attacks) for i in range(args.attackers)]
+    done = await asyncio.gather(*tasks, *hostile)
+    sessions = [s for s in done[: len(tasks)] if s is not None]
     active_s = time.monotonic() - t0
     out["active_s"] = out.get("active_s", 0.0) + active_s
     out["cpu_s"] = out.get("cpu_s", 0.0) + server.cpu() - cpu0
@@ -256,6 +266,22 @@ def report(args: argparse.Namespace, server: Server, out: dict) -> None:
     print("\ntargets: " + ", ".join(f"{n}: {'met' if ok else 'NOT met'}" for n, ok in verdicts))
     for line in errors[:10]:
         print(f"error: {line}")
+    if args.attackers:
+        report_attacks(args, out["attacks"])
+
+
+def report_attacks(args: argparse.Namespace, attacks: AttackRecord) -> None:
+    """What the hostile students' submissions got back (what their page showed)."""
+    print(f"\nattackers: {args.attackers}, submissions: {len(attacks.latencies)}, "
+          f"answer p50 / p95 / max: {ms(attacks.latencies, 50)} / "
+          f"{ms(attacks.latencies, 95)} / {ms(attacks.latencies, 100)} ms, "
+          f"broken connections: {len(attacks.failures)}\n")  # fmt: skip
+    print("| hostile program | submissions | what the attacker's page said (first) |")
+    print("|---|---|---|")
+    for name, said in sorted(attacks.outcomes.items()):
+        print(f"| {name} | {len(said)} | {said[0]} |")
+    for line in attacks.failures[:5]:
+        print(f"attacker error: {line}")
 
 
 def main(argv: list[str] | None = None) -> None:
