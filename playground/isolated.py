@@ -8,7 +8,7 @@ and only the student who ran the program sees it.
 
 from __future__ import annotations
 
-from .gradcheck import GradCheck, check_gradients
+from .gradcheck import TOTAL_SECONDS, GradCheck, check_gradients
 from .isolation import Job, Lane, WorkerPool, WorkerStopped
 from .isolation.stops import out_of_memory
 from .runner import RunResult, run
@@ -17,7 +17,7 @@ from .sandbox.errors import ErrorInfo
 
 Runner = WorkerPool | Lane
 OUT_OF_MEMORY = "can't allocate memory"  # torch's words when the address-space cap is hit
-GRADCHECK_SECONDS = 12.0  # the whole gradient check, however many runs it makes
+GRADCHECK_SECONDS = TOTAL_SECONDS + 3.0  # its own total, then describing its last run
 
 
 def start_run(
@@ -33,7 +33,7 @@ def start_run(
     after it starts; the grace covers describing the result, up to the lab's 600 nodes.
     """
     seconds = budgets.wall_seconds if seconds is None else seconds
-    return runner.submit(run, source, budgets, seconds=seconds, **options)
+    return runner.submit(run, source, budgets, seconds=seconds, line_slot=True, **options)
 
 
 def finish_run(runner: Runner, job: Job) -> RunResult:
@@ -68,7 +68,7 @@ def stopped_result(stop: WorkerStopped, seconds: float) -> RunResult:
     kind = "runtime" if stop.reason == "crash" else "budget"
     return RunResult(
         ok=False,
-        error=ErrorInfo(kind, stop.message, None, None),
+        error=ErrorInfo(kind, stop.message, stop.line, None),
         output="",
         tensors={},
         graph=None,

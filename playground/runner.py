@@ -6,6 +6,7 @@ Safe to call from many threads: every piece of state lives in this call.
 
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass, field
 
 import torch
@@ -64,13 +65,15 @@ def run(
     *,
     float64: bool = False,
     overrides: dict[str, torch.Tensor] | None = None,
+    line: ctypes.c_int | None = None,
 ) -> RunResult:
     """Run `source` in the sandbox and describe everything it left behind.
 
     Never raises for anything the program does; the error is in the result.
-    `float64` and `overrides` serve the gradient check (see `gradcheck`).
+    `float64` and `overrides` serve the gradient check (see `gradcheck`); `line`
+    receives the line being run (a worker's shared slot, read if the worker dies).
     """
-    ctx = RunContext(budgets, seed, float64=float64, overrides=overrides)
+    ctx = RunContext(budgets, seed, float64=float64, overrides=overrides, line=line)
     scope: dict[str, object] = dict(crop_tensors())
     if float64:
         scope = {k: v.double() for k, v in scope.items()}

@@ -1,6 +1,7 @@
 """The folder tree is the architecture: each wing imports only what lies below it.
 
-source -> sandbox -> graph -> training -> top-level modules -> pages (`playground/ui`).
+source -> sandbox -> graph -> training -> top-level modules -> pages (`playground/ui`);
+`isolation` (worker processes) imports nothing of ours: it runs what it is handed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ ALLOWED = {
     "sandbox": {"sandbox"},
     "graph": {"sandbox", "graph"},
     "training": {"sandbox", "graph", "training"},
+    "isolation": {"isolation"},  # callers hand it the function to run
 }
 SUBPACKAGES = sorted(p.parent.name for p in PACKAGE.glob("*/__init__.py"))
 

@@ -14,7 +14,7 @@ import pytest
 import worker_tasks
 
 from playground import run
-from playground.isolated import check_isolated, run_isolated
+from playground.isolated import check_isolated, finish_run, run_isolated, start_run
 from playground.isolation import Lane, WorkerPool, WorkerStopped
 from playground.isolation.limits import Limits
 from playground.presets import PRESETS
@@ -161,3 +161,13 @@ def test_the_command_line_runs_programs_in_a_worker_with_the_same_limits():
     assert cli("512") == json.loads(json.dumps(run(program).to_json()))
     small = cli("20")
     assert not small["ok"] and "used more than 20 MB" in small["error"]["message"]
+
+
+def test_a_stopped_program_says_which_line_it_was_on(pool):
+    """The lines run before the kill are written to shared memory as they run."""
+    program = "x = torch.tensor(1.)\ny = x * 2\nwhile True:\n    y = y + 1\n"
+    job = start_run(pool, program, seconds=0.5)  # the sandbox's own clock says 3 s
+    result = finish_run(pool, job)
+    assert not result.ok and "ran past 0.5 s" in result.error.message
+    assert result.error.line in (3, 4)
+    assert run_isolated(pool, "a = 1\nb = 2\nprint(a + b)").error is None

@@ -8,12 +8,17 @@ server's memory or a core with it. Measured choices are in docs/isolation.md.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import resource
 import signal
 from dataclasses import dataclass
 
 MB = 2**20
+# This worker process's view of the pool's shared line slots (set by `start_worker`;
+# each worker is one process serving one pool, so nothing here is shared between
+# students: a task only ever writes the slot it was handed).
+_lines = None
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ def _vm_size() -> int:
     return 0
 
 
-def start_worker(limits: Limits, preload: tuple[str, ...]) -> None:
+def start_worker(limits: Limits, preload: tuple[str, ...], lines) -> None:
     """Worker initialiser: import what runs, then cap memory, files and core dumps.
 
     The memory cap is an address-space limit (`RLIMIT_AS`) set above what the
@@ -52,6 +57,8 @@ def start_worker(limits: Limits, preload: tuple[str, ...]) -> None:
     """
     import importlib
 
+    global _lines
+    _lines = lines
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
     for name in preload:
@@ -65,8 +72,9 @@ def start_worker(limits: Limits, preload: tuple[str, ...]) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def run_task(limits: Limits, fn, args: tuple, kwargs: dict) -> object:
-    """Inside the worker: cap this task's CPU seconds, then call `fn`.
+def run_task(limits: Limits, fn, args: tuple, kwargs: dict, slot: int | None) -> object:
+    """Inside the worker: cap this task's CPU seconds, then call `fn` (with `line=`
+    its slot of the shared line array, when it was given one).
 
     CPU time is counted over the worker's life, so the cap is what it has used so
     far plus this task's allowance; past it the kernel sends SIGXCPU and the
@@ -77,4 +85,7 @@ def run_task(limits: Limits, fn, args: tuple, kwargs: dict) -> object:
     soft = int(spent + limits.cpu_seconds) + 1
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    if slot is not None:
+        offset = slot * ctypes.sizeof(ctypes.c_int)
+        kwargs = {**kwargs, "line": ctypes.c_int.from_buffer(_lines, offset)}
     return fn(*args, **kwargs)

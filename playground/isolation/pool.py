@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import CancelledError, Future, TimeoutError
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pebble
 
@@ -22,14 +23,18 @@ from .stops import WorkerStopped, died, out_of_memory, timed_out
 
 # "__main__": the forkserver imports the main script once, so each new worker need not.
 PRELOAD = ("__main__", "playground.runner", "playground.gradcheck")
+SLOTS = 256  # line slots shared with the workers: tasks queued or running at once
 
 
-@dataclass(frozen=True)
+@dataclass
 class Job:
-    """A task in flight: its future and the budget its timeout was set from."""
+    """A task in flight: its future, the budget its timeout was set from, and the
+    line its program was on when it ended (read from its shared slot)."""
 
     future: Future
     seconds: float
+    line: int | None = None
+    settled: threading.Event = field(default_factory=threading.Event)
 
 
 class WorkerPool:
@@ -48,33 +53,63 @@ class WorkerPool:
             context.set_forkserver_preload(list(preload))
         self.limits = limits = limits or Limits()
         self.workers = workers
+        # Each task that reports its line gets a slot of this shared array; the
+        # workers inherit it when they start.
+        self._lines = context.RawArray("i", SLOTS)
+        self._free = list(range(SLOTS))
+        self._lock = threading.Lock()
         self._pool = pebble.ProcessPool(
             max_workers=workers,
             max_tasks=max_tasks,
             initializer=start_worker,
-            initargs=(limits, preload),
+            initargs=(limits, preload, self._lines),
             context=context,
         )
 
-    def submit(self, fn, *args, seconds: float, **kwargs) -> Job:
-        """Start `fn(*args, **kwargs)` in a worker; killed `seconds` + grace later."""
+    def submit(self, fn, *args, seconds: float, line_slot: bool = False, **kwargs) -> Job:
+        """Start `fn(*args, **kwargs)` in a worker; killed `seconds` + grace later.
+
+        With `line_slot`, `fn` also gets `line=`: where to write the line it runs,
+        so a crash or a kill can still say which line it was on.
+        """
+        slot = self._take_slot() if line_slot else None
         future = self._pool.schedule(
-            run_task, args=(self.limits, fn, args, kwargs), timeout=seconds + self.limits.wall_grace
+            run_task,
+            args=(self.limits, fn, args, kwargs, slot),
+            timeout=seconds + self.limits.wall_grace,
         )
-        return Job(future, seconds)
+        job = Job(future, seconds)
+        future.add_done_callback(lambda _: self._settle(job, slot))
+        return job
+
+    def _take_slot(self) -> int | None:
+        with self._lock:
+            return self._free.pop() if self._free else None
+
+    def _settle(self, job: Job, slot: int | None) -> None:
+        """When the task ends, however it ends: keep its last line, free its slot."""
+        if slot is not None:
+            job.line = self._lines[slot] or None
+            self._lines[slot] = 0
+            with self._lock:
+                self._free.append(slot)
+        job.settled.set()
 
     def outcome(self, job: Job) -> object:
         """The task's return value, or `WorkerStopped` saying why there is none."""
         try:
             return job.future.result()
         except TimeoutError:
-            raise timed_out(job.seconds) from None
+            stop = timed_out(job.seconds)
         except pebble.ProcessExpired as exc:
-            raise died(exc.exitcode, self.limits) from None
+            stop = died(exc.exitcode, self.limits)
         except MemoryError:
-            raise out_of_memory(self.limits) from None
+            stop = out_of_memory(self.limits)
         except CancelledError:
-            raise WorkerStopped("cancelled", "This run was replaced by a newer one.") from None
+            stop = WorkerStopped("cancelled", "This run was replaced by a newer one.")
+        job.settled.wait(timeout=5)  # its done-callback reads the line
+        stop.line = job.line
+        raise stop
 
     def call(self, fn, *args, seconds: float, **kwargs) -> object:
         """`fn(*args, **kwargs)` in a worker, waiting for the answer."""

@@ -10,10 +10,11 @@ from .limits import Limits
 class WorkerStopped(Exception):
     """The program's worker was stopped by a limit or crashed; `message` says which."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: str, message: str, line: int | None = None) -> None:
         super().__init__(message)
-        self.reason = reason  # time | memory | cpu | crash | busy
+        self.reason = reason  # time | memory | cpu | crash | cancelled
         self.message = message
+        self.line = line  # the line the program was on, when it reported one
 
 
 def timed_out(seconds: float) -> WorkerStopped:

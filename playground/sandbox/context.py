@@ -6,6 +6,7 @@ module-level, so threads running different sessions never share it.
 
 from __future__ import annotations
 
+import ctypes
 import time
 
 import numpy as np
@@ -29,8 +30,12 @@ class RunContext:
         seed: int = DEFAULT_SEED,
         float64: bool = False,
         overrides: dict[str, torch.Tensor] | None = None,
+        line: ctypes.c_int | None = None,
     ) -> None:
         self.budgets = budgets
+        # The line being run, kept where a watcher can read it after a crash (in a
+        # worker, a slot of memory shared with the server); a plain int otherwise.
+        self.line = ctypes.c_int() if line is None else line
         # For the gradient check: new float tensors in double precision, and some
         # top-level leaves replaced by given values on their first assignment.
         self.float64 = float64

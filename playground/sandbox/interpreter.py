@@ -85,6 +85,7 @@ class Interpreter:
             self._stmt(stmt)
 
     def _stmt(self, stmt: ast.stmt) -> None:
+        self.ctx.line.value = stmt.lineno
         try:
             self.ctx.tick()  # inside the `try`: running out of time names this line
             getattr(self, "_s_" + type(stmt).__name__)(stmt)
