@@ -1,4 +1,4 @@
-"""The studio's training run as a self-contained PyTorch script.
+"""A gradient-descent run as a self-contained PyTorch script.
 
 The script is a product: the tests run it with plain Python and compare its losses
 with `descent.train` for the same settings.
