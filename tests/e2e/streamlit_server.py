@@ -57,13 +57,14 @@ def stop_server(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
-def start_server(port: int, log_path: Path) -> subprocess.Popen:
+def start_server(port: int, log_path: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
     """Start `streamlit run app.py` on `port` in its own process group; wait until healthy.
 
-    Its own group, so a test can kill the server with everything it spawned.
+    Its own group, so a test can kill the server with everything it spawned (its worker
+    processes too). `env` adds to the server's environment.
     """
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     command = [sys.executable, "-m", "streamlit", "run", "app.py"]
     command += ["--server.port", str(port), "--server.headless", "true"]
     command += ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
