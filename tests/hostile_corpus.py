@@ -668,6 +668,7 @@ REDTEAM: list[Case] = [
         1,
         "8,000,000 elements",
     ),
+    _budget("red team, also seen: round(1e308)", "x = round(1e308)\n", 1, "64 bits"),
 ]
 
 CORPUS: list[Case] = [*ESCAPES, *RUNTIME, *RESOURCE, *GARBAGE, *REDTEAM]

@@ -313,7 +313,8 @@ def _round(ctx: RunContext, args: Args, kwargs: Kwargs) -> object:
         raise ProgramError("round takes a number and optionally a number of digits.")
     if len(args) == 2 and (not isinstance(args[1], int) or abs(args[1]) > 30):
         raise ProgramError("round: digits must be a whole number between -30 and 30.")
-    return round(*args)
+    result = round(*args)
+    return check_int(result, ctx.budgets) if isinstance(result, int) else result  # round(1e308)
 
 
 def _builtin(name: str, fn: Callable, *keywords: str) -> Builtin:
