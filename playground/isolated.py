@@ -53,14 +53,23 @@ def run_isolated(runner: Runner, source: str, **options) -> RunResult:
     return finish_run(runner, start_run(runner, source, **options))
 
 
-def check_isolated(runner: Runner, source: str) -> GradCheck:
-    """The gradient check in a worker, bounded as a whole."""
+def start_check(runner: Runner, source: str) -> Job:
+    """Start the gradient check in a worker, bounded as a whole."""
+    return runner.submit(check_gradients, source, seconds=GRADCHECK_SECONDS)
+
+
+def finish_check(runner: Runner, job: Job) -> GradCheck:
+    """The check's report, or one saying why its worker was stopped."""
     pool = runner.pool if isinstance(runner, Lane) else runner
-    job = runner.submit(check_gradients, source, seconds=GRADCHECK_SECONDS)
     try:
         return pool.outcome(job)
     except WorkerStopped as stop:
         return GradCheck(False, stop.message, 0.0)
+
+
+def check_isolated(runner: Runner, source: str) -> GradCheck:
+    """The gradient check in a worker, waiting for the answer."""
+    return finish_check(runner, start_check(runner, source))
 
 
 def stopped_result(stop: WorkerStopped, seconds: float) -> RunResult:

@@ -33,7 +33,7 @@ def program(source: str, key: str, height: int = 160, gradients: bool = True) ->
         result = run_program(code, max_nodes=60)
         st.code(result.output or "(nothing printed)", language=None)
         if not result.ok:
-            error_panel(result.error)
+            error_panel(result.error, code)
     with graph_col:
         if result.graph is not None:
             st.graphviz_chart(render_dot(result.graph), width="stretch")

@@ -16,7 +16,7 @@ from concurrent.futures import wait
 import streamlit as st
 
 from playground.gradcheck import GradCheck
-from playground.isolated import check_isolated, finish_run, start_run
+from playground.isolated import finish_check, finish_run, start_check, start_run
 from playground.isolation import Job, Lane, WorkerPool
 from playground.isolation.limits import Limits
 from playground.runner import RunResult
@@ -25,12 +25,26 @@ LANE = "worker_lane"
 POLL = 0.1  # seconds between chances to hand over to a newer run
 
 
-@st.cache_resource(show_spinner="Starting the sandbox's worker processes…")
 def worker_pool() -> WorkerPool:
     """The server's workers, started (torch imported, limits set) before first use.
 
-    `PLAYGROUND_WORKERS` and `PLAYGROUND_MEMORY_MB` size them per deployment.
+    One pool per version of our modules: when a source file changes on a running
+    server (a redeploy, an edit), Streamlit reloads the `playground` modules, and a
+    pool made by the old ones hands workers the old functions, which no longer
+    pickle. The new pool replaces it and the old one is closed.
     """
+    return _pool(id(WorkerPool))
+
+
+def _close(pool: WorkerPool) -> None:
+    pool.close()
+
+
+@st.cache_resource(
+    max_entries=1, on_release=_close, show_spinner="Starting the sandbox's worker processes…"
+)
+def _pool(generation: int) -> WorkerPool:
+    """`PLAYGROUND_WORKERS` and `PLAYGROUND_MEMORY_MB` size it per deployment."""
     workers = int(os.environ.get("PLAYGROUND_WORKERS", "3"))
     pool = WorkerPool(workers, Limits.from_environment())
     pool.warm()
@@ -38,9 +52,10 @@ def worker_pool() -> WorkerPool:
 
 
 def _lane() -> Lane:
-    lane = st.session_state.get(LANE)
-    if lane is None or lane.pool is not worker_pool():
-        lane = st.session_state[LANE] = Lane(worker_pool())
+    """This session's lane, made anew if it belongs to an older pool or module version."""
+    pool, lane = worker_pool(), st.session_state.get(LANE)
+    if not isinstance(lane, Lane) or lane.pool is not pool:
+        lane = st.session_state[LANE] = Lane(pool)
     return lane
 
 
@@ -67,5 +82,8 @@ def run_program(source: str, **options) -> RunResult:
 
 
 def check_program(source: str) -> GradCheck:
-    """The gradient check in this student's lane."""
-    return check_isolated(_lane(), source)
+    """The gradient check in this student's lane (a newer run interrupts it)."""
+    lane = _lane()
+    job = start_check(lane, source)
+    _wait(lane, job, "Checking gradients")
+    return finish_check(lane, job)
