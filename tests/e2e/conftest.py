@@ -13,7 +13,6 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -44,39 +43,67 @@ def _chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@dataclass(frozen=True)
 class SharedServer:
-    url: str
-    process: subprocess.Popen
-    log_path: Path
+    """The session's `streamlit run app.py` on a free localhost port.
+
+    Nothing in this suite stops it before the session ends. If it has exited anyway,
+    the test about to use it fails with how it ended and the end of its log, and a new
+    server serves the tests after: one failure that names the cause instead of every
+    later test failing on a refused connection.
+    """
+
+    def __init__(self, log_dir: Path) -> None:
+        self.log_dir = log_dir
+        self.starts = 0
+        self._start()
+
+    def _start(self) -> None:
+        self.starts += 1
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = self.log_dir / f"server-{self.starts}.log"
+        self.process: subprocess.Popen = start_server(self.port, self.log_path)
 
     def death_note(self) -> str | None:
         """None while the server runs; else how it ended and the end of its log."""
         code = self.process.poll()
         if code is None:
             return None
+        why = ""
+        if code == 0:
+            why = " (Streamlit's way out on SIGTERM, SIGINT or SIGQUIT: a signal from outside)"
+        elif code < 0:
+            why = f" (killed by signal {-code})"
         log = self.log_path.read_text()[-3000:]
-        return f"the shared server exited with {code}; its log ends:\n{log}"
+        return f"the shared server exited with {code}{why}; its log ends:\n{log}"
+
+    def restart_if_exited(self) -> str | None:
+        """If the server has exited, start a new one and return how the old one ended."""
+        note = self.death_note()
+        if note:
+            self._start()
+        return note
+
+    def stop(self) -> None:
+        stop_server(self.process)
 
 
 @pytest.fixture(scope="session")
 def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedServer]:
-    """A real `streamlit run app.py` on a free localhost port, for the whole session."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-    process = start_server(port, log_path)
+    """One real server for the whole session (tests that kill a server start their own)."""
+    server = SharedServer(tmp_path_factory.mktemp("streamlit"))
     try:
-        yield SharedServer(f"http://127.0.0.1:{port}", process, log_path)
+        yield server
     finally:
-        stop_server(process)
+        server.stop()
 
 
 @pytest.fixture
 def server_url(shared_server: SharedServer) -> str:
-    """URL of the shared server; fails at once (with its log) if it is no longer running."""
-    note = shared_server.death_note()
+    """URL of the shared server; fails (with its log) if it has exited since the last test."""
+    note = shared_server.restart_if_exited()
     if note:
-        pytest.fail(note)
+        pytest.fail(f"{note}\n(a new shared server serves the tests after this one)")
     return shared_server.url
 
 

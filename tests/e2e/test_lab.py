@@ -156,11 +156,12 @@ def expect_error(page: Page, *parts: str) -> Locator:
 def open_lab(page: Page) -> list[str]:
     """Wait for the freshly loaded page's graph and the end of its run; return its lines.
 
-    Call it right after opening or reloading the page: its graph is then new.
+    Call it right after opening or reloading the page: its graph is then new. SLOW_MS:
+    the first page on a fresh server waits for the server to start its workers.
     """
-    expect(page.get_by_role("heading", name="Expression lab")).to_be_visible(timeout=TIMEOUT_MS)
-    texts = wait_for_graph(page, FIRST_GRAPH)
-    wait_run_done(page)
+    expect(page.get_by_role("heading", name="Expression lab")).to_be_visible(timeout=SLOW_MS)
+    texts = wait_for_graph(page, FIRST_GRAPH, timeout=SLOW_MS)
+    wait_run_done(page, SLOW_MS)
     return texts
 
 

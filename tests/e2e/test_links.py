@@ -6,7 +6,7 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from waits import wait_for_lesson
+from waits import SLOW_MS, wait_for_lesson
 
 from playground.presets import TUTORIAL_FIRST
 from playground.ui.lesson import DESCENT, LAB
@@ -18,8 +18,8 @@ def test_a_shared_lab_link_restores_the_lesson_in_a_fresh_context(
     page: Page, browser, server_url: str
 ) -> None:
     page.goto(server_url)
-    page.wait_for_selector("svg .node")
-    wait_for_lesson(page, LAB)  # the first run ended
+    page.wait_for_selector("svg .node", timeout=SLOW_MS)  # a fresh server starts its workers
+    wait_for_lesson(page, LAB, SLOW_MS)  # the first run ended
     box = page.get_by_role("spinbutton", name="w", exact=True)
     box.fill("10")
     box.press("Enter")
@@ -47,7 +47,8 @@ def test_a_shared_lab_link_restores_the_lesson_in_a_fresh_context(
 
 def test_a_tampered_link_opens_the_defaults_with_a_warning(page: Page, server_url: str) -> None:
     page.goto(f"{server_url}/?lesson=1.eNqrVkpWslKqVLBVKNcyismjOk.deadbeef")
-    expect(page.get_by_text("This lesson link could not be opened")).to_be_visible()
+    warning = page.get_by_text("This lesson link could not be opened")
+    expect(warning).to_be_visible(timeout=SLOW_MS)  # a fresh server starts its workers
     expect(page.get_by_role("textbox", name="Your PyTorch code")).to_have_value(
         re.compile(r"w = torch\.tensor\(4\., requires_grad=True\)")
     )
@@ -58,8 +59,8 @@ def test_a_studio_link_in_classroom_mode_hides_the_settings(
     page: Page, browser, server_url: str
 ) -> None:
     page.goto(f"{server_url}/gradient-descent")
-    page.wait_for_selector(".agp-loss .main-svg")
-    wait_for_lesson(page, DESCENT)  # the first run ended
+    page.wait_for_selector(".agp-loss .main-svg", timeout=SLOW_MS)  # a fresh server: workers
+    wait_for_lesson(page, DESCENT, SLOW_MS)  # the first run ended
     page.get_by_label("Epochs").fill("40")
     page.get_by_label("Epochs").press("Enter")
     expect(page.locator(".agp-epoch")).to_have_text("Epoch 0 / 39")
@@ -84,7 +85,7 @@ def test_classroom_link_hides_chosen_controls(page: Page, server_url: str) -> No
 
     state = {"gd_epochs": 30, "classroom": True, "hidden": "settings,mistakes"}
     page.goto(f"{server_url}/gradient-descent?lesson={encode((*DESCENT, *COMMON), state)}")
-    expect(page.locator(".agp-epoch")).to_have_text("Epoch 0 / 29")
+    expect(page.locator(".agp-epoch")).to_have_text("Epoch 0 / 29", timeout=SLOW_MS)
     expect(page.get_by_text("Learning rate", exact=True)).to_have_count(0)
     expect(page.get_by_text("Teaching mistakes", exact=True)).to_have_count(0)
     expect(page.get_by_text("Dataset", exact=True)).to_be_visible()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from waits import SLOW_MS
 
 pytestmark = pytest.mark.e2e
 
@@ -43,10 +44,10 @@ def _lab_then_upload(page: Page, url: str, csv: Path) -> str:
     """Open the lab (graph over the WebSocket), then upload a CSV in the studio."""
     response = page.goto(url)
     replica = response.headers["x-replica"]
-    for line in FIRST_GRAPH_LINES:
-        expect(page.locator("svg .node text", has_text=line).first).to_be_visible()
+    for line in FIRST_GRAPH_LINES:  # SLOW_MS: a replica's first page starts its workers
+        expect(page.locator("svg .node text", has_text=line).first).to_be_visible(timeout=SLOW_MS)
     page.goto(f"{url}/gradient-descent")
-    page.wait_for_selector(".agp-loss .main-svg")
+    page.wait_for_selector(".agp-loss .main-svg", timeout=SLOW_MS)
     page.get_by_text("Upload CSV").click()
     page.locator("input[type=file]").set_input_files(str(csv))
     expect(page.locator(".agp-fit .xtitle")).to_have_text("hours")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from waits import wait_for_lesson
+from waits import SLOW_MS, wait_for_lesson
 
 from playground.ui.lesson import DESCENT
 
@@ -19,11 +19,14 @@ pytestmark = pytest.mark.e2e
 
 
 def open_studio(page: Page, url: str) -> None:
-    """Open the studio and wait until its first run has ended and the player shows it."""
+    """Open the studio and wait until its first run has ended and the player shows it.
+
+    SLOW_MS: the first page on a fresh server waits for the server to start its workers.
+    """
     page.goto(f"{url}/gradient-descent")
-    page.wait_for_selector(".agp-loss .main-svg")
-    expect(page.locator(".agp-epoch")).to_have_text("Epoch 0 / 99")
-    wait_for_lesson(page, DESCENT)  # the page writes the lesson into the URL last
+    page.wait_for_selector(".agp-loss .main-svg", timeout=SLOW_MS)
+    expect(page.locator(".agp-epoch")).to_have_text("Epoch 0 / 99", timeout=SLOW_MS)
+    wait_for_lesson(page, DESCENT, SLOW_MS)  # the page writes the lesson into the URL last
 
 
 def tick(page: Page, label: str) -> None:

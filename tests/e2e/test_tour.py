@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
-from waits import wait_for_lesson
+from waits import SLOW_MS, wait_for_lesson
 
 from playground.ui.lesson import TOUR
 from playground.ui.tour import STOPS
@@ -16,7 +16,10 @@ WITH_GRAPH = {"Autograd and requires_grad", "Paths add up", "Linear regression",
 def test_next_walks_the_whole_tour(page: Page, server_url: str) -> None:
     page.goto(f"{server_url}/tour")
     for index, stop in enumerate(STOPS):
-        expect(page.get_by_text(f"Stop {index + 1} of {len(STOPS)}: {stop.title}")).to_be_visible()
+        # SLOW_MS for the first: a fresh server starts its workers.
+        timeout = SLOW_MS if index == 0 else None
+        title = page.get_by_text(f"Stop {index + 1} of {len(STOPS)}: {stop.title}")
+        expect(title).to_be_visible(timeout=timeout)
         # This stop's run has ended (the URL's lesson is at this stop), so nothing below
         # is left over from the stop before.
         wait_for_lesson(page, TOUR, tour_step=index)

@@ -22,6 +22,7 @@ from test_lab import (
     printed_output,
     run_code,
     wait_for_graph,
+    wait_for_lab_code,
 )
 
 pytestmark = pytest.mark.e2e
@@ -73,6 +74,7 @@ def test_a_program_over_the_memory_ceiling_is_stopped_and_only_its_student_knows
     student, neighbour = two_students
     run_code(student, TOO_BIG, wait=False)
     box = expect_error(student, f"used more than {CEILING_MB} MB of memory")
+    wait_for_lab_code(student, TOO_BIG)  # that run ended: what is not shown now never will be
     expect(box).to_contain_text("Line ")  # the line the program was on when it stopped
     assert_no_traceback(student)
     expect(printed_output(student)).not_to_contain_text("never printed")

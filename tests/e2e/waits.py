@@ -24,8 +24,9 @@ from streamlit_server import TIMEOUT_MS
 from playground.share_link import Field, ShareLinkError, decode
 from playground.ui.lesson import COMMON, PARAM
 
-# A run or a browser layout that legitimately takes long when another process holds a
-# core of a 2-core machine (a 10,000-op program, a 200-node graph laid out in the page).
+# What legitimately takes long when other processes hold the cores of a 2-core machine:
+# a page's first run on a fresh server (it starts the worker processes, each importing
+# torch), a 10,000-op program, a 200-node graph laid out in the page.
 SLOW_MS = 120_000
 
 
