@@ -5,20 +5,18 @@ import streamlit as st
 from playground.ui.server_process import prepare_server_process
 from playground.ui.workers import worker_pool
 
-# Worker processes import this file as `__mp_main__` (multiprocessing's rule for the
-# main script): the app itself runs only as Streamlit's `__main__`.
-if __name__ == "__main__":
-    prepare_server_process()  # once per process: torch threads, GC (why: its docstring)
-    worker_pool()  # once per process: the workers that run students' programs
-    st.set_page_config(page_title="Autograd Playground", page_icon="∂", layout="wide")
-    pages = [
-        st.Page("playground/ui/lab.py", title="Expression lab", icon="🧮", default=True),
-        st.Page(
-            "playground/ui/gradient_descent.py",
-            title="Gradient descent",
-            icon="📉",
-            url_path="gradient-descent",
-        ),
-        st.Page("playground/ui/tour.py", title="Tour of the tutorial", icon="🧭", url_path="tour"),
-    ]
-    st.navigation(pages).run()
+prepare_server_process()  # once per process: torch threads, GC (why: its docstring)
+worker_pool()  # once per process: the workers that run students' programs
+st.set_page_config(page_title="Autograd Playground", page_icon="∂", layout="wide")
+
+pages = [
+    st.Page("playground/ui/lab.py", title="Expression lab", icon="🧮", default=True),
+    st.Page(
+        "playground/ui/gradient_descent.py",
+        title="Gradient descent",
+        icon="📉",
+        url_path="gradient-descent",
+    ),
+    st.Page("playground/ui/tour.py", title="Tour of the tutorial", icon="🧭", url_path="tour"),
+]
+st.navigation(pages).run()

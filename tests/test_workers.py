@@ -171,3 +171,24 @@ def test_a_stopped_program_says_which_line_it_was_on(pool):
     assert not result.ok and "ran past 0.5 s" in result.error.message
     assert result.error.line in (3, 4)
     assert run_isolated(pool, "a = 1\nb = 2\nprint(a + b)").error is None
+
+
+def test_workers_never_import_the_script_running_as_main(tmp_path, monkeypatch):
+    """Under Streamlit `__main__` is whichever page is running when a worker starts;
+    multiprocessing would import it in the worker (and run the page there)."""
+    import sys
+    import types
+
+    page = tmp_path / "page.py"
+    page.write_text("raise SystemExit('a worker imported the running page')\n")
+    running = types.ModuleType("__main__")
+    running.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", running)
+    pool = WorkerPool(workers=1)
+    try:
+        assert pool.call(worker_tasks.pid, seconds=30) > 0
+        with pytest.raises(WorkerStopped):  # a replacement worker starts the same way
+            pool.call(worker_tasks.crash, seconds=5)
+        assert pool.call(worker_tasks.pid, seconds=30) > 0
+    finally:
+        pool.close()

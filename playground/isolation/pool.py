@@ -10,7 +10,6 @@ takes (measurements in docs/isolation.md).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from concurrent.futures import CancelledError, Future, TimeoutError
@@ -19,10 +18,10 @@ from dataclasses import dataclass, field
 import pebble
 
 from .limits import Limits, run_task, start_worker
+from .start import worker_context
 from .stops import WorkerStopped, died, out_of_memory, timed_out
 
-# "__main__": the forkserver imports the main script once, so each new worker need not.
-PRELOAD = ("__main__", "playground.runner", "playground.gradcheck")
+PRELOAD = ("playground.runner", "playground.gradcheck")  # imported once, by the fork server
 SLOTS = 256  # line slots shared with the workers: tasks queued or running at once
 
 
@@ -48,9 +47,7 @@ class WorkerPool:
         start: str = "forkserver",
         preload: tuple[str, ...] = PRELOAD,
     ) -> None:
-        context = multiprocessing.get_context(start)
-        if start == "forkserver":
-            context.set_forkserver_preload(list(preload))
+        context = worker_context(start, preload)
         self.limits = limits = limits or Limits()
         self.workers = workers
         # Each task that reports its line gets a slot of this shared array; the
