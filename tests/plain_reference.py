@@ -77,3 +77,13 @@ def assert_not_internal(result) -> None:
     if result.error is not None:
         assert result.error.kind in DOCUMENTED_KINDS, result.error
         assert "Internal error" not in result.error.message, result.error
+
+
+def plain_loss_and_grads(x, y, w_now, b_now):
+    """The tutorial's MSE loss of `x @ w.t() + b` at (w, b), and its gradients."""
+    w = torch.tensor(w_now, dtype=torch.float32, requires_grad=True)
+    b = torch.tensor(b_now, dtype=torch.float32, requires_grad=True)
+    diff = x @ w.t() + b - y
+    loss = torch.sum(diff * diff) / diff.numel()
+    loss.backward()
+    return loss.detach(), w.grad, b.grad

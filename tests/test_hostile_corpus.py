@@ -8,12 +8,10 @@ run's thread, inside a fresh empty working directory that must stay empty).
 
 from __future__ import annotations
 
-import gc
 import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ import playground
 from playground.presets import PRESETS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import process_memory
 from hostile_corpus import ANY_LINE, CORPUS, Case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,70 +58,9 @@ class _Audit:
             self._local.on = False
 
 
-def _status_kb(field: str) -> int:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise LookupError(field)
-
-
-def _reset_peak() -> bool:
-    """Reset VmHWM to the current RSS (Linux 4.0+); False where that is refused."""
-    try:
-        with open("/proc/self/clear_refs", "w") as clear_refs:
-            clear_refs.write("5")
-    except OSError:
-        return False
-    return True
-
-
-class _Sampler:
-    """Fallback peak-RSS meter: a thread reading VmRSS every 2 ms.
-
-    Its own file reads happen in its thread, which the audit hook ignores.
-    """
-
-    def __init__(self) -> None:
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, _status_kb("VmRSS"))
-            self._stop.wait(0.002)
-
-    def __enter__(self) -> _Sampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, _status_kb("VmRSS"))
-
-
 def measure(audit: _Audit, fn) -> tuple[object, float, float]:
-    """Run `fn` audited; return its result, its wall time and its peak RSS growth in MB.
-
-    Growth is the peak resident memory during the call (torch's C allocations
-    included, which tracemalloc would miss) above the resident memory before it.
-    """
-    gc.collect()
-    before = _status_kb("VmRSS")
-    if _reset_peak():
-        start = time.monotonic()
-        result = audit.record(fn)
-        elapsed = time.monotonic() - start
-        peak = _status_kb("VmHWM")
-    else:
-        with _Sampler() as sampler:
-            start = time.monotonic()
-            result = audit.record(fn)
-            elapsed = time.monotonic() - start
-        peak = sampler.peak
-    return result, elapsed, (peak - before) / 1024
+    """Run `fn` audited; return its result, its wall time and its peak RSS growth in MB."""
+    return process_memory.measure(lambda: audit.record(fn))
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 import torch
+from plain_reference import plain_loss_and_grads
 
 from playground.training import datasets
 from playground.training.descent import TrainConfig, train
@@ -137,15 +138,6 @@ def test_many_points_are_sampled_to_at_most_max_points():
     assert small_info["x"] == small.x.tolist()
 
 
-def _plain_loss_and_grads(x, y, w_now, b_now):
-    w = torch.tensor(w_now, dtype=torch.float32, requires_grad=True)
-    b = torch.tensor(b_now, dtype=torch.float32, requires_grad=True)
-    diff = x @ w.t() + b - y
-    loss = torch.sum(diff * diff) / diff.numel()
-    loss.backward()
-    return loss.detach(), w.grad, b.grad
-
-
 def _nodes(graph) -> dict:
     return {node.name: node for node in graph.nodes if node.name}
 
@@ -160,7 +152,7 @@ def test_loss_graph_has_the_leaves_constants_and_plain_gradients(name):
     nodes = _nodes(graph)
     assert nodes["w"].kind == "leaf" and nodes["b"].kind == "leaf"
     assert nodes["inputs"].kind == "constant" and nodes["targets"].kind == "constant"
-    loss, w_grad, b_grad = _plain_loss_and_grads(data.x, data.y, w_now, b_now)
+    loss, w_grad, b_grad = plain_loss_and_grads(data.x, data.y, w_now, b_now)
     np.testing.assert_array_equal(nodes["w"].tensor.value.reshape(w_grad.shape), np.array(w_now,
                                   dtype=np.float32))  # fmt: skip
     np.testing.assert_array_equal(nodes["w"].tensor.grad.reshape(w_grad.shape), w_grad.numpy())

@@ -12,12 +12,10 @@ test instead of the whole session.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +27,7 @@ from playground.gradcheck import TOTAL_SECONDS, check_gradients
 from playground.presets import PRESETS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import process_memory
 from hostile_corpus import REDTEAM, Case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,55 +39,9 @@ MEMORY_LIMIT_MB = 100
 # -- measuring -------------------------------------------------------------------------
 
 
-def _status_kb(field: str) -> int:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise LookupError(field)
-
-
-def _reset_peak() -> bool:
-    """Reset VmHWM to the current RSS (Linux 4.0+); False where that is refused."""
-    try:
-        with open("/proc/self/clear_refs", "w") as clear_refs:
-            clear_refs.write("5")
-    except OSError:
-        return False
-    return True
-
-
-def _sampled_peak(fn: Callable[[], object]) -> tuple[object, int]:
-    """Fallback: `fn()` and the highest VmRSS a thread sees every 2 ms."""
-    peak = [0]
-    stop = threading.Event()
-
-    def sample() -> None:
-        while not stop.is_set():
-            peak[0] = max(peak[0], _status_kb("VmRSS"))
-            stop.wait(0.002)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    try:
-        result = fn()
-    finally:
-        stop.set()
-        sampler.join()
-    return result, max(peak[0], _status_kb("VmRSS"))
-
-
 def measure(fn: Callable[[], object]) -> tuple[object, float, float]:
     """`fn()`, its wall time and its peak resident memory growth in MB."""
-    gc.collect()
-    before = _status_kb("VmRSS")
-    start = time.monotonic()
-    if _reset_peak():
-        result = fn()
-        peak = _status_kb("VmHWM")
-    else:
-        result, peak = _sampled_peak(fn)
-    return result, time.monotonic() - start, (peak - before) / 1024
+    return process_memory.measure(fn)
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -7,20 +7,11 @@ import json
 import numpy as np
 import pytest
 import torch
+from plain_reference import plain_loss_and_grads
 
 from playground.training import datasets
 from playground.training.descent import TrainConfig, train
 from playground.training.replay import TOO_HIGH, fingerprint, replay
-
-
-def _plain_epoch_grads(x, y, w_now, b_now):
-    """The tutorial's loss at (w, b) and its gradients, in plain PyTorch."""
-    w = torch.tensor(w_now, dtype=torch.float32, requires_grad=True)
-    b = torch.tensor(b_now, dtype=torch.float32, requires_grad=True)
-    diff = x @ w.t() + b - y
-    loss = torch.sum(diff * diff) / diff.numel()
-    loss.backward()
-    return loss.detach(), w.grad, b.grad
 
 
 def test_replay_trains_exactly_what_train_trains():
@@ -77,7 +68,7 @@ def test_epoch_graph_gradients_are_plain_pytorchs():
     data = datasets.crops()
     shown = replay(data, TrainConfig(epochs=4, seed=2))
     epoch = 2
-    loss, grad_w, grad_b = _plain_epoch_grads(
+    loss, grad_w, grad_b = plain_loss_and_grads(
         data.x, data.y, shown.run.w[epoch].tolist(), shown.run.b[epoch].tolist()
     )
     nodes = {n.name: n for n in shown.epoch_graph(epoch).nodes if n.name}

@@ -12,6 +12,7 @@ import time
 
 import pytest
 import worker_tasks
+from process_memory import status_kb
 
 from playground import run
 from playground.isolated import check_isolated, finish_run, run_isolated, start_run
@@ -105,10 +106,10 @@ def test_others_keep_running_while_one_student_holds_a_worker(pool):
 
 def test_the_server_process_keeps_its_memory_when_a_worker_allocates(pool):
     """The allocation happens in the worker: this process's peak does not move."""
-    before = _peak_kb()
+    before = status_kb("VmHWM")
     with pytest.raises((WorkerStopped, RuntimeError)):
         pool.call(worker_tasks.allocate_tensor, 2048, seconds=10.0)
-    assert _peak_kb() - before < 50_000
+    assert status_kb("VmHWM") - before < 50_000
 
 
 def test_the_gradient_check_runs_in_a_worker(pool):
@@ -130,14 +131,6 @@ def test_many_threads_share_the_pool(pool):
     for thread in threads:
         thread.join()
     assert results == {n: f"{n * 7}\n" for n in range(12)}
-
-
-def _peak_kb() -> int:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmHWM")
 
 
 def test_the_command_line_runs_programs_in_a_worker_with_the_same_limits():
