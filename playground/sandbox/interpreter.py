@@ -18,11 +18,20 @@ from .context import RunContext
 from .errors import BudgetExceeded, NotAllowed, PlaygroundError, ProgramError, UnknownName
 from .explain import describe_exception, hint_for
 from .limits import check_length
+from .python_api import make_builtins
 from .tensor_api import METHODS, call_method, get_attribute, set_attribute
 from .text import array_text, to_repr, to_text
-from .torch_api import make_builtins, refuse_member
+from .torch_api import refuse_member
 from .trace import grad_fn_of
-from .values import BoundMethod, Builtin, Closure, Namespace, NoGrad, type_name
+from .values import (
+    BoundMethod,
+    Builtin,
+    Closure,
+    Namespace,
+    NoGrad,
+    SandboxObject,
+    type_name,
+)  # fmt: skip
 
 Scope = dict[str, object]
 
@@ -190,6 +199,9 @@ class Interpreter:
             self._unpack(target, value)
         elif isinstance(target, ast.Attribute):
             obj = self._eval(target.value)
+            if isinstance(obj, SandboxObject):
+                obj.set_attribute(self, target.attr, value)
+                return
             if not isinstance(obj, torch.Tensor):
                 raise NotAllowed(f"Cannot set attributes on {type_name(obj)}.")
             set_attribute(obj, target.attr, value)
@@ -307,6 +319,8 @@ class Interpreter:
             self.ctx.count_elements(value)  # `.T`, `.data`, `.grad`: new tensor objects
             self.ctx.tracer.record(value, (obj,))  # `.T` is an autograd op
             return value
+        if isinstance(obj, SandboxObject):
+            return obj.get_attribute(self, node.attr)
         raise NotAllowed(f"Attribute `.{node.attr}` of {type_name(obj)} is not available.")
 
     def _e_Subscript(self, node: ast.Subscript) -> object:
@@ -386,6 +400,10 @@ class Interpreter:
         fn = self._eval(node.func)
         args = [self._eval(a) for a in node.args]
         kwargs = {kw.arg: self._eval(kw.value) for kw in node.keywords}
+        return self.call(fn, args, kwargs)
+
+    def call(self, fn: object, args: list, kwargs: dict) -> object:
+        """Call any callable value of a program (also used by `SandboxObject`s)."""
         self.ctx.tick()
         if isinstance(fn, Builtin):
             return self._call_builtin(fn, args, kwargs)
@@ -395,6 +413,8 @@ class Interpreter:
             return result
         if isinstance(fn, Closure):
             return self._call_closure(fn, args, kwargs)
+        if isinstance(fn, SandboxObject):
+            return fn.call(self, args, kwargs)
         raise ProgramError(f"{type_name(fn)} is not callable.")
 
     def _call_builtin(self, fn: Builtin, args: list, kwargs: dict) -> object:

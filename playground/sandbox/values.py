@@ -13,6 +13,34 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from .errors import NotAllowed, ProgramError
+
+
+class SandboxObject:
+    """A value of ours that answers attribute reads, writes and calls itself.
+
+    The interpreter hands `obj.name`, `obj.name = value`, `obj(...)` and
+    `class C(obj):` on any `SandboxObject` to these methods, so a new kind of value
+    (a module of `torch.nn`, an optimizer, a user class) lives in its own module and
+    allows only the names it lists. `interp` is the running `Interpreter`: its
+    `call(fn, args, kwargs)` calls any callable value back (a user's `forward`).
+    """
+
+    kind = "object"  # the type name a learner sees in messages
+
+    def get_attribute(self, interp, name: str) -> object:
+        raise NotAllowed(f"Attribute `.{name}` of {self.kind} is not available.")
+
+    def set_attribute(self, interp, name: str, value: object) -> None:
+        raise NotAllowed(f"Cannot set attributes on {self.kind}.")
+
+    def call(self, interp, args: list, kwargs: dict) -> object:
+        raise ProgramError(f"{self.kind} is not callable.")
+
+    def subclass(self, interp, name: str, members: dict[str, object]) -> SandboxObject:
+        """`class name(self): ...` with the class body's names (methods are `Closure`s)."""
+        raise NotAllowed(f"Classes cannot inherit from {self.kind}.")
+
 
 @dataclass(frozen=True)
 class Builtin:
@@ -111,4 +139,6 @@ def type_name(value: object) -> str:
         return "Tensor"
     if isinstance(value, Closure | Builtin | BoundMethod):
         return "function"
+    if isinstance(value, SandboxObject):
+        return value.kind
     return type(value).__name__
