@@ -1,27 +1,47 @@
-"""The modules a program can import, and the names they are bound to from the start.
+"""The modules a program can import, and the names bound before its first line.
 
-One table: `import x`, `import x as y` and `from x import name` all read it, so
+One table: `import x`, `import x.y as z` and `from x import name` all read it, so
 what the vetting step accepts and what the interpreter binds cannot disagree.
+A module's members may come from several files (each owns its part: `torch`'s
+tensor functions, `torch.autograd.Function`), so each entry lists the functions
+that make its members; a submodule (`torch.nn`) also appears as a member of its
+parent (`torch.nn.Linear` works after `import torch`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from .torch_api import make_numpy, make_torch
+from .torch_api import numpy_members, torch_members
 from .values import Namespace
 
-# Module name -> factory of the `Namespace` a program sees. A fresh one per run.
-IMPORTABLE: dict[str, Callable[[], Namespace]] = {
-    "torch": make_torch,
-    "numpy": make_numpy,
+Members = Callable[[], dict[str, object]]
+
+# Module name -> the functions that make its members. Fresh objects on every run.
+IMPORTABLE: dict[str, tuple[Members, ...]] = {
+    "torch": (torch_members,),
+    "numpy": (numpy_members,),
 }
 
 # Bound before the first line runs, so the tutorial's code works without imports.
 PRE_BOUND = {"torch": "torch", "np": "numpy", "numpy": "numpy"}
 
 
-def bound_modules() -> dict[str, Namespace]:
+def make_modules() -> dict[str, Namespace]:
+    """Every importable module for one run, submodules linked into their parents."""
+    modules: dict[str, Namespace] = {}
+    for name, makers in IMPORTABLE.items():
+        members: dict[str, object] = {}
+        for make in makers:
+            members.update(make())
+        modules[name] = Namespace(name, members)
+    for name, module in modules.items():
+        parent, _, child = name.rpartition(".")
+        if parent in modules:
+            modules[parent].members.setdefault(child, module)
+    return modules
+
+
+def bound_modules(modules: dict[str, Namespace]) -> dict[str, Namespace]:
     """`torch`, `np` and `numpy`, as a program sees them before any import."""
-    made = {module: IMPORTABLE[module]() for module in set(PRE_BOUND.values())}
-    return {name: made[module] for name, module in PRE_BOUND.items()}
+    return {name: modules[module] for name, module in PRE_BOUND.items()}

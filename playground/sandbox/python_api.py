@@ -13,7 +13,7 @@ import torch
 from .context import RunContext
 from .errors import ProgramError
 from .limits import check_int
-from .modules import bound_modules
+from .modules import bound_modules, make_modules
 from .text import to_text
 from .values import Builtin
 
@@ -113,5 +113,5 @@ def make_builtins() -> dict[str, object]:
         "int": _builtin("int", _int),
         "abs": _builtin("abs", _abs),
         "round": _builtin("round", _round),
-        **bound_modules(),
+        **bound_modules(make_modules()),
     }

@@ -246,8 +246,8 @@ TORCH_NAMES = ("sum", "mean")
 TORCH_UNARY = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sqrt")
 
 
-def make_torch() -> Namespace:
-    """The `torch` a program sees."""
+def torch_members() -> dict[str, object]:
+    """The members of the `torch` a program sees (its submodules come from `modules`)."""
     members: dict[str, object] = {
         "tensor": _builtin("torch.tensor", _tensor, *CREATION_KW),
         "full": _builtin("torch.full", _full, *CREATION_KW),
@@ -266,14 +266,14 @@ def make_torch() -> Namespace:
         members[name] = _builtin(f"torch.{name}", _tensor_fn(name))
     for name, dtype in DTYPES.items():
         members[name] = dtype
-    return Namespace("torch", members)
+    return members
 
 
-def make_numpy() -> Namespace:
+def numpy_members() -> dict[str, object]:
     """The `np` a program sees: enough to build an array and hand it to torch."""
     members: dict[str, object] = {"array": _builtin("np.array", _np_array, "dtype")}
     members.update(NUMPY_DTYPES)
-    return Namespace("numpy", members)
+    return members
 
 
 def refuse_member(namespace: Namespace, attr: str) -> NotAllowed:
