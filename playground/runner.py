@@ -7,12 +7,12 @@ Safe to call from many threads: every piece of state lives in this call.
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import torch
 
 from .graph.model import HIDDEN_COUNT_LIMIT, Graph, build_graph, build_graph_with_ids
-from .graph.tensor_info import JsonBudget, Snapshots, TensorInfo
+from .graph.tensor_info import JsonBudget, Snapshots, TensorInfo, for_page
 from .sandbox.backward_steps import BackwardStep, to_steps
 from .sandbox.budgets import DEFAULT_BUDGETS, Budgets
 from .sandbox.context import DEFAULT_SEED, RunContext
@@ -45,6 +45,25 @@ class RunResult:
     output_value: float | None = None  # the value backward() was last called on
     seconds_budget: float = field(default=DEFAULT_BUDGETS.wall_seconds)
 
+    def for_page(self) -> RunResult:
+        """The same result with every tensor of more than 16 elements summarised.
+
+        What the page shows and nothing more: the lab keeps two results per session,
+        and a result with all values of big tensors is tens of megabytes.
+        """
+        infos: dict[int, TensorInfo] = {}
+
+        def page(info: TensorInfo) -> TensorInfo:
+            return infos.setdefault(id(info), info.for_page())
+
+        return replace(
+            self,
+            tensors={name: page(info) for name, info in self.tensors.items()},
+            graph=_graph_for_page(self.graph, page),
+            raw_graph=_graph_for_page(self.raw_graph, page),
+            steps=tuple(_step_for_page(step) for step in self.steps),
+        )
+
     def to_json(self) -> dict:
         """The CLI contract: ok, error, output, tensors, graph (values bounded in all)."""
         budget = JsonBudget()
@@ -66,12 +85,14 @@ def run(
     float64: bool = False,
     overrides: dict[str, torch.Tensor] | None = None,
     line: ctypes.c_int | None = None,
+    summarise: bool = False,
 ) -> RunResult:
     """Run `source` in the sandbox and describe everything it left behind.
 
     Never raises for anything the program does; the error is in the result.
     `float64` and `overrides` serve the gradient check (see `gradcheck`); `line`
-    receives the line being run (a worker's shared slot, read if the worker dies).
+    receives the line being run (a worker's shared slot, read if the worker dies);
+    `summarise` returns `RunResult.for_page()` (what a page keeps).
     """
     ctx = RunContext(budgets, seed, float64=float64, overrides=overrides, line=line)
     scope: dict[str, object] = dict(crop_tensors())
@@ -93,7 +114,27 @@ def run(
         count_limit = REFUSED_MAX_NODES
         if max_nodes is None or max_nodes > REFUSED_MAX_NODES:
             max_nodes = REFUSED_MAX_NODES
-    return _describe(ctx, scope, error, max_nodes, count_limit)
+    result = _describe(ctx, scope, error, max_nodes, count_limit)
+    return result.for_page() if summarise else result
+
+
+def _graph_for_page(graph: Graph | None, page) -> Graph | None:
+    if graph is None:
+        return None
+    nodes = tuple(n if n.tensor is None else replace(n, tensor=page(n.tensor)) for n in graph.nodes)
+    return replace(graph, nodes=nodes)
+
+
+def _step_for_page(step: BackwardStep) -> BackwardStep:
+    def page(array):
+        return None if array is None else for_page(array)
+
+    return replace(
+        step,
+        arrived=page(step.arrived),
+        contributions=tuple((to, page(a)) for to, a in step.contributions),
+        sent=tuple((to, page(local), page(product)) for to, local, product in step.sent),
+    )
 
 
 def _scalar(tensor: torch.Tensor | None) -> float | None:

@@ -35,6 +35,43 @@ class JsonBudget:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """A large array as the page shows it: its shape and min, mean, max, not its values.
+
+    The page labels at most `SMALL_ELEMENTS` values of a tensor; a worker sending
+    every value back made one result of a big program 61 MB, and a lab session keeps
+    two (the result and the last good one).
+    """
+
+    shape: tuple[int, ...]
+    low: float
+    mean: float
+    high: float
+
+    @property
+    def size(self) -> int:
+        return shape_size(self.shape)
+
+    def reshape(self, *shape: object) -> Summary:
+        """Flattening keeps the summary (the step view flattens before labelling)."""
+        return self
+
+
+def for_page(array: np.ndarray | Summary) -> np.ndarray | Summary:
+    """`array` when the page shows its values, else its `Summary`."""
+    if isinstance(array, Summary) or array.size <= SMALL_ELEMENTS:
+        return array
+    return Summary(tuple(array.shape), *_summary(array))
+
+
+def shape_size(shape: tuple[int, ...]) -> int:
+    size = 1
+    for extent in shape:
+        size *= extent
+    return size
+
+
+@dataclass(frozen=True)
 class TensorInfo:
     """Everything we show about one tensor, with no torch objects inside."""
 
@@ -43,9 +80,14 @@ class TensorInfo:
     dtype: str
     requires_grad: bool
     is_leaf: bool
-    value: np.ndarray
-    grad: np.ndarray | None
+    value: np.ndarray | Summary  # a Summary only in a result made `for_page`
+    grad: np.ndarray | Summary | None
     grad_note: str
+
+    def for_page(self) -> TensorInfo:
+        """This snapshot with large values summarised (see `Summary`)."""
+        grad = None if self.grad is None else for_page(self.grad)
+        return replace(self, value=for_page(self.value), grad=grad)
 
     def to_json(self, budget: JsonBudget | None = None) -> dict:
         """The CLI contract's per-tensor object.
@@ -179,8 +221,10 @@ def _short(value: float | int | bool) -> str:
     return str(value) if value is True or value is False else f"{value:.4g}"
 
 
-def value_text(array: np.ndarray, shape: tuple[int, ...]) -> str:
+def value_text(array: np.ndarray | Summary, shape: tuple[int, ...]) -> str:
     """A compact text of a value: the number, a small matrix, or a summary."""
+    if isinstance(array, Summary):
+        return _summary_text(array.low, array.mean, array.high)
     if len(shape) == 0:
         return format_number(array.item())
     if array.size <= SMALL_ELEMENTS and len(shape) <= 2:
@@ -191,7 +235,10 @@ def value_text(array: np.ndarray, shape: tuple[int, ...]) -> str:
         return "\n".join(lines)
     if array.size == 0:
         return "(empty)"
-    low, mean, high = _summary(array)
+    return _summary_text(*_summary(array))
+
+
+def _summary_text(low: float, mean: float, high: float) -> str:
     return f"min {format_number(low)}  mean {format_number(mean)}  max {format_number(high)}"
 
 

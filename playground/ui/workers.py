@@ -74,9 +74,10 @@ def _wait(lane: Lane, job: Job, what: str) -> None:
 
 
 def run_program(source: str, **options) -> RunResult:
-    """`playground.run(source, **options)` in this student's lane."""
+    """`playground.run(source, **options)` in this student's lane, summarised for the
+    page (`RunResult.for_page`): the session keeps it."""
     lane = _lane()
-    job = start_run(lane, source, **options)
+    job = start_run(lane, source, summarise=True, **options)
     _wait(lane, job, "Running your program")
     return finish_run(lane, job)
 

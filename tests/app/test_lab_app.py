@@ -141,3 +141,17 @@ def test_a_big_graph_is_summarised_and_can_be_expanded(at: AppTest) -> None:
     assert len(at.session_state["lab_result"].graph.nodes) == shown + 100
     at.button(key="lab_fewer").click().run()
     assert len(at.session_state["lab_result"].graph.nodes) == shown
+
+
+def test_a_session_keeps_only_what_the_page_shows(at: AppTest) -> None:
+    """A big program's result, as the session holds it, is summarised (red team: a
+    lab session held two 61 MB results)."""
+    import pickle
+
+    program = (
+        "w = torch.randn(500, 500, requires_grad=True)\nloss = (w * w).sum()\nloss.backward()\n"
+    )
+    at.text_area(key="lab_code").set_value(program).run()
+    assert not at.exception and "SumBackward0" in _dot(at)
+    kept = at.session_state["lab_result"], at.session_state["lab_last_good"]
+    assert len(pickle.dumps(kept)) < 100_000
