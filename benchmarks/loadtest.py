@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.loadtest_attackers import AttackRecord, attacker
+from benchmarks.loadtest_attackers import AttackRecord, attacker, canceller
 from benchmarks.loadtest_server import ROOT, Server, cpu_pressure_us, load_average
 from benchmarks.loadtest_students import THINK, Record, leave_mid_training, student
 from benchmarks.local_server import free_port
@@ -64,6 +64,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         default=0,
         help="hostile students submitting crashes, lock-holders and memory bombs alongside",
+    )
+    parser.add_argument(
+        "--cancellers",
+        type=int,
+        default=0,
+        help="students sending bursts of 40 edits 0.3 s apart (each cancels a run)",
     )
     parser.add_argument(
         "--browsers",
@@ -173,6 +179,7 @@ async def class_wave(args: argparse.Namespace, server: Server, out: dict, browse
     tasks = [student(port, seed, until, record, ramp_s=2.0, think=args.think) for seed in seeds]
     attacks = out.setdefault("attacks", AttackRecord())
     hostile = [attacker(port, -100 - i, until, attacks) for i in range(args.attackers)]
+    hostile += [canceller(port, -200 - i, until, attacks) for i in range(args.cancellers)]
     done = await asyncio.gather(*tasks, *hostile)
     sessions = [s for s in done[: len(tasks)] if s is not None]
     active_s = time.monotonic() - t0
@@ -266,13 +273,16 @@ def report(args: argparse.Namespace, server: Server, out: dict) -> None:
     print("\ntargets: " + ", ".join(f"{n}: {'met' if ok else 'NOT met'}" for n, ok in verdicts))
     for line in errors[:10]:
         print(f"error: {line}")
-    if args.attackers:
+    if server.tracebacks():
+        print("first server traceback:\n" + server.first_traceback())
+    if args.attackers or args.cancellers:
         report_attacks(args, out["attacks"])
 
 
 def report_attacks(args: argparse.Namespace, attacks: AttackRecord) -> None:
     """What the hostile students' submissions got back (what their page showed)."""
-    print(f"\nattackers: {args.attackers}, submissions: {len(attacks.latencies)}, "
+    print(f"\nattackers: {args.attackers}, cancellers: {args.cancellers}, "
+          f"submissions: {len(attacks.latencies)}, "
           f"answer p50 / p95 / max: {ms(attacks.latencies, 50)} / "
           f"{ms(attacks.latencies, 95)} / {ms(attacks.latencies, 100)} ms, "
           f"broken connections: {len(attacks.failures)}\n")  # fmt: skip

@@ -14,6 +14,8 @@ import random
 import time
 from dataclasses import dataclass, field
 
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
 from benchmarks.st_protocol import ProtocolError, StreamlitSession, string_state
 
 _VIEWS = "".join(f"v{i} = y[{i}]\n" for i in range(20))
@@ -74,3 +76,64 @@ async def attacker(port: int, seed: int, until: float, record: AttackRecord) -> 
         record.failures.append(f"attacker {seed}: {type(exc).__name__}: {exc}")
     finally:
         await session.close()
+
+
+# A legal program that runs for about a second: each burst edit cancels the last one.
+_SLOW = "x = torch.randn(200, 200)\ns = 0.0\nfor i in range({n}):\n    s += (x @ x).sum().item()\n"
+BURST_EDITS, BURST_GAP_S = 40, 0.3  # the red team's rapid Ctrl+Enter: 40 edits, 0.3 s apart
+
+
+async def canceller(port: int, seed: int, until: float, record: AttackRecord) -> None:
+    """Bursts of edits faster than the runs finish, so each cancels (kills) the last.
+
+    Each edit replaces the code while the previous run is still in a worker: Streamlit
+    stops the old script run and our lane kills its worker, which is then replaced.
+    Recorded: from the burst's last edit to its run finishing. Messages are read all
+    along (an unread socket stops answering the server's keep-alive pings).
+    """
+    rng = random.Random(seed)
+    session = StreamlitSession(port)
+    finished: list[tuple[float, int]] = []
+    reader = None
+    try:
+        await session.connect()
+        await session.rerun()
+        code_id = session.widget_id("Your PyTorch code")
+        reader = asyncio.create_task(_read_all(session, finished))
+        burst = 0
+        while time.monotonic() < until:
+            burst += 1
+            for edit in range(BURST_EDITS):
+                program = _SLOW.format(n=300 + edit + 100 * (burst % 3))
+                await session.send_rerun([string_state(code_id, program)])
+                last = time.perf_counter()
+                await asyncio.sleep(BURST_GAP_S)
+            done = await _finished_after(finished, last, session.timeout_s)
+            record.latencies.append(done - last)
+            record.outcomes.setdefault("cancel: 40 edits 0.3 s apart", []).append("finished")
+            await asyncio.sleep(rng.uniform(1.0, 2.0))
+    except (ProtocolError, OSError, TimeoutError) as exc:
+        record.failures.append(f"canceller {seed}: {type(exc).__name__}: {exc}")
+    finally:
+        if reader is not None:
+            reader.cancel()
+        await session.close()
+
+
+async def _read_all(session: StreamlitSession, finished: list[tuple[float, int]]) -> None:
+    """Note when each script run ends, and how."""
+    while True:
+        msg = await session.next_message()
+        if msg.WhichOneof("type") == "script_finished":
+            finished.append((time.perf_counter(), msg.script_finished))
+
+
+async def _finished_after(finished: list[tuple[float, int]], since: float, limit: float) -> float:
+    """When a run requested at `since` or later finished (not stopped for a rerun)."""
+    deadline = since + limit
+    while time.perf_counter() < deadline:
+        for at, status in finished:
+            if at > since and status == ForwardMsg.FINISHED_SUCCESSFULLY:
+                return at
+        await asyncio.sleep(0.05)
+    raise TimeoutError(f"the burst's last run did not finish within {limit:.0f} s")

@@ -113,6 +113,15 @@ class Server:
         """How many Python tracebacks the server logged."""
         return Path(self.log.name).read_text(errors="replace").count("Traceback (most recent")
 
+    def first_traceback(self) -> str:
+        """The first traceback the server logged, to print beside the count."""
+        text = Path(self.log.name).read_text(errors="replace")
+        start = text.find("Traceback (most recent")
+        if start < 0:
+            return ""
+        end = text.find("\n\n", start)
+        return text[start : end if end > 0 else start + 4000][-4000:]
+
     def stop(self) -> None:
         """Stop sampling and kill the server's whole process group."""
         self._stop.set()

@@ -174,6 +174,14 @@ class StreamlitSession:
         self._remember(outcome.states)
         return outcome
 
+    async def next_message(self) -> ForwardMsg:
+        """The next message from the server, read raw (for callers that keep sending)."""
+        if self._ws is None:
+            raise ProtocolError("not connected")
+        msg = ForwardMsg()
+        msg.ParseFromString(await self._ws.recv())
+        return msg
+
     def _remember(self, shown: dict[str, tuple[WidgetState, bool]]) -> None:
         """Keep what a browser's widget manager keeps: a value per widget still mounted.
 

@@ -85,16 +85,18 @@ def run(
     float64: bool = False,
     overrides: dict[str, torch.Tensor] | None = None,
     line: ctypes.c_int | None = None,
+    stop: ctypes.c_int | None = None,
     summarise: bool = False,
 ) -> RunResult:
     """Run `source` in the sandbox and describe everything it left behind.
 
     Never raises for anything the program does; the error is in the result.
     `float64` and `overrides` serve the gradient check (see `gradcheck`); `line`
-    receives the line being run (a worker's shared slot, read if the worker dies);
+    receives the line being run (a worker's shared slot, read if the worker dies),
+    and a non-zero `stop` (set by the server) ends the run at its next check;
     `summarise` returns `RunResult.for_page()` (what a page keeps).
     """
-    ctx = RunContext(budgets, seed, float64=float64, overrides=overrides, line=line)
+    ctx = RunContext(budgets, seed, float64=float64, overrides=overrides, line=line, stop=stop)
     scope: dict[str, object] = dict(crop_tensors())
     if float64:
         scope = {k: v.double() for k, v in scope.items()}

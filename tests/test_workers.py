@@ -7,6 +7,7 @@ loop, a segmentation fault, an allocation past the ceiling, CPU burnt past its c
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -90,6 +91,27 @@ def test_a_new_run_in_a_lane_cancels_the_older_one(pool):
     with pytest.raises(WorkerStopped) as stop:
         pool.outcome(older)
     assert stop.value.reason == "cancelled"
+
+
+def test_a_newer_edit_stops_the_older_run_without_killing_its_worker():
+    """A burst of edits must not churn workers: the older run stops at its next check."""
+    single = WorkerPool(workers=1, limits=Limits(wall_grace=1.0))
+    try:
+        single.warm()
+        before = single.call(os.getpid, seconds=5.0)
+        lane = Lane(single)
+        slow = "s = 0\nwhile True:\n    s += 1\n"
+        older = start_run(lane, slow)
+        time.sleep(0.5)  # running in the worker
+        started = time.monotonic()
+        newer = start_run(lane, "print(6 * 7)")
+        assert finish_run(lane, newer).output == "42\n"
+        assert time.monotonic() - started < 0.4  # well before a kill (SOFT_STOP_S)
+        replaced = finish_run(lane, older)
+        assert not replaced.ok and "replaced by a newer one" in replaced.error.message
+        assert single.call(os.getpid, seconds=5.0) == before  # the same worker
+    finally:
+        single.close()
 
 
 def test_others_keep_running_while_one_student_holds_a_worker(pool):

@@ -74,7 +74,8 @@ def start_worker(limits: Limits, preload: tuple[str, ...], lines) -> None:
 
 def run_task(limits: Limits, fn, args: tuple, kwargs: dict, slot: int | None) -> object:
     """Inside the worker: cap this task's CPU seconds, then call `fn` (with `line=`
-    its slot of the shared line array, when it was given one).
+    and `stop=` its two cells of the shared array, when it was given a slot: the
+    line it runs, and the server's request that it stop).
 
     CPU time is counted over the worker's life, so the cap is what it has used so
     far plus this task's allowance; past it the kernel sends SIGXCPU and the
@@ -86,6 +87,8 @@ def run_task(limits: Limits, fn, args: tuple, kwargs: dict, slot: int | None) ->
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
     if slot is not None:
-        offset = slot * ctypes.sizeof(ctypes.c_int)
-        kwargs = {**kwargs, "line": ctypes.c_int.from_buffer(_lines, offset)}
+        size = ctypes.sizeof(ctypes.c_int)
+        line = ctypes.c_int.from_buffer(_lines, 2 * slot * size)
+        stop = ctypes.c_int.from_buffer(_lines, (2 * slot + 1) * size)
+        kwargs = {**kwargs, "line": line, "stop": stop}
     return fn(*args, **kwargs)

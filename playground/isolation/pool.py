@@ -23,6 +23,10 @@ from .stops import WorkerStopped, died, out_of_memory, timed_out
 
 PRELOAD = ("playground.runner", "playground.gradcheck")  # imported once, by the fork server
 SLOTS = 256  # line slots shared with the workers: tasks queued or running at once
+# A task asked to stop (its student sent a newer edit) is killed only if it has not
+# stopped by itself this long after: a kill costs a new worker, and a burst of edits
+# (40 at 0.3 s) killed workers faster than they were replaced, delaying everybody.
+SOFT_STOP_S = 0.5
 
 
 @dataclass
@@ -34,6 +38,7 @@ class Job:
     seconds: float
     line: int | None = None
     settled: threading.Event = field(default_factory=threading.Event)
+    slot: int | None = None
 
 
 class WorkerPool:
@@ -50,9 +55,9 @@ class WorkerPool:
         context = worker_context(start, preload)
         self.limits = limits = limits or Limits()
         self.workers = workers
-        # Each task that reports its line gets a slot of this shared array; the
-        # workers inherit it when they start.
-        self._lines = context.RawArray("i", SLOTS)
+        # Each task that reports its line gets a slot of this shared array, two
+        # cells: the line it runs, and a stop request; workers inherit it at start.
+        self._lines = context.RawArray("i", 2 * SLOTS)
         self._free = list(range(SLOTS))
         self._lock = threading.Lock()
         self._pool = pebble.ProcessPool(
@@ -75,7 +80,7 @@ class WorkerPool:
             args=(self.limits, fn, args, kwargs, slot),
             timeout=seconds + self.limits.wall_grace,
         )
-        job = Job(future, seconds)
+        job = Job(future, seconds, slot=slot)
         future.add_done_callback(lambda _: self._settle(job, slot))
         return job
 
@@ -86,11 +91,29 @@ class WorkerPool:
     def _settle(self, job: Job, slot: int | None) -> None:
         """When the task ends, however it ends: keep its last line, free its slot."""
         if slot is not None:
-            job.line = self._lines[slot] or None
-            self._lines[slot] = 0
-            with self._lock:
+            with self._lock:  # `stop` must not ask a slot that is being freed
+                job.line = self._lines[2 * slot] or None
+                self._lines[2 * slot] = self._lines[2 * slot + 1] = 0
                 self._free.append(slot)
+                job.settled.set()
+            return
         job.settled.set()
+
+    def stop(self, job: Job) -> None:
+        """Ask `job` to stop at its next statement; kill its worker if it has not
+        stopped `SOFT_STOP_S` later (or at once, for a task with no slot to ask in)."""
+        if job.future.done():
+            return
+        with self._lock:
+            asked = job.slot is not None and not job.settled.is_set()
+            if asked:
+                self._lines[2 * job.slot + 1] = 1
+        if not asked:
+            job.future.cancel()
+            return
+        timer = threading.Timer(SOFT_STOP_S, job.future.cancel)
+        timer.daemon = True
+        timer.start()
 
     def outcome(self, job: Job) -> object:
         """The task's return value, or `WorkerStopped` saying why there is none."""
@@ -143,5 +166,5 @@ class Lane:
 
     def cancel(self) -> None:
         """Stop this lane's task if it is still queued or running."""
-        if self._job is not None and not self._job.future.done():
-            self._job.future.cancel()
+        if self._job is not None:
+            self.pool.stop(self._job)

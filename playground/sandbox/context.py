@@ -31,11 +31,15 @@ class RunContext:
         float64: bool = False,
         overrides: dict[str, torch.Tensor] | None = None,
         line: ctypes.c_int | None = None,
+        stop: ctypes.c_int | None = None,
     ) -> None:
         self.budgets = budgets
         # The line being run, kept where a watcher can read it after a crash (in a
         # worker, a slot of memory shared with the server); a plain int otherwise.
         self.line = ctypes.c_int() if line is None else line
+        # Set by the server when the student has sent a newer edit: the run stops at
+        # its next check instead of having its worker killed and replaced.
+        self.stop = ctypes.c_int() if stop is None else stop
         # For the gradient check: new float tensors in double precision, and some
         # top-level leaves replaced by given values on their first assignment.
         self.float64 = float64
@@ -61,6 +65,8 @@ class RunContext:
 
     def tick(self) -> None:
         """Cooperative time check, called between statements and operations."""
+        if self.stop.value:
+            raise BudgetExceeded("This run was replaced by a newer one.")
         if time.monotonic() > self.deadline:
             raise BudgetExceeded(
                 f"The program ran longer than {self.budgets.wall_seconds:g} s.",
