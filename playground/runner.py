@@ -11,7 +11,13 @@ from dataclasses import dataclass, field, replace
 
 import torch
 
-from .graph.model import HIDDEN_COUNT_LIMIT, Graph, build_graph, build_graph_with_ids
+from .graph.model import (
+    DEFAULT_MAX_NODES,
+    HIDDEN_COUNT_LIMIT,
+    Graph,
+    build_graph,
+    build_graph_with_ids,
+)
 from .graph.tensor_info import JsonBudget, Snapshots, TensorInfo, for_page
 from .sandbox.backward_steps import BackwardStep, to_steps
 from .sandbox.budgets import DEFAULT_BUDGETS, Budgets
@@ -21,8 +27,6 @@ from .sandbox.interpreter import Interpreter
 from .sandbox.source_check import parse_program
 from .training.datasets import crop_tensors
 
-# Graphs larger than this are drawn nearest-the-output first, the rest summarised.
-DEFAULT_MAX_NODES = 5_000
 # Describing 5,000 nodes, or counting 50,000 hidden ones, takes over a second; a
 # program stopped by a budget shows and counts a smaller part of its graph, so the
 # refusal still arrives within the time budget.

@@ -127,6 +127,25 @@ def test_draw_max_nodes():
     assert any(lines[0].startswith("…") and "more nodes" in lines[0] for lines in labels.values())
 
 
+def test_draw_summarises_a_long_loop_by_default():
+    """As the lab does: graphviz would take minutes over every node of a long loop."""
+    from playground.graph.model import DEFAULT_MAX_NODES
+
+    x = torch.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(DEFAULT_MAX_NODES):
+        y = y * 1.0001
+    labels = _labels(draw(y, {"x": x}))
+    assert len(labels) == DEFAULT_MAX_NODES + 1
+    assert any("more nodes" in lines[0] for lines in labels.values())
+
+
+@pytest.mark.parametrize("value", [3.0, [1.0], None])
+def test_draw_of_something_else_says_it_wants_a_tensor(value):
+    with pytest.raises(TypeError, match="takes a tensor"):
+        draw(value)
+
+
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
 def test_drawing_renders_to_svg(linear):
     model, y = linear

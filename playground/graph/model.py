@@ -28,6 +28,8 @@ SYMBOLS = {
 # Past this many hidden nodes the walk stops counting, so a huge graph is described
 # in bounded time after its program ran.
 HIDDEN_COUNT_LIMIT = 50_000
+# Graphs larger than this are drawn nearest-the-output first, the rest summarised.
+DEFAULT_MAX_NODES = 5_000
 _STEM = re.compile(r"^(.*?)Backward\d*$")
 _NEW = object()  # "no entry yet" (an entry can be None: hidden past the size limit)
 
