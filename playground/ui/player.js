@@ -5,6 +5,17 @@
 const STEP_MS = 110; // how long each of the six steps is lit when stepping
 const players = new WeakMap();
 
+// The stop message is the page's Markdown: `code` spans become <code> elements, built
+// as nodes (never innerHTML), so the player shows what st.error shows beside it.
+function showMarkdownCode(element, text) {
+  element.replaceChildren(...text.split("`").map((part, i) => {
+    if (i % 2 === 0) return document.createTextNode(part);
+    const code = document.createElement("code");
+    code.textContent = part;
+    return code;
+  }));
+}
+
 function loadPlotly() {
   if (window.Plotly) return Promise.resolve(window.Plotly);
   if (!window.__agpPlotly) {
@@ -150,7 +161,7 @@ function setup(root, d) {
     q(".agp-lossval").textContent = `loss ${fmt(d.losses[e])}`;
     q(".agp-play").textContent = state.playing ? "❚❚ Pause" : "▶ Play";
     const stopped = d.stopped_at !== null && e >= last;
-    q(".agp-msg").textContent = stopped ? d.stop_message : "";
+    showMarkdownCode(q(".agp-msg"), stopped ? d.stop_message : "");
     q(".agp-msg").style.display = stopped ? "" : "none";
     root.dataset.epoch = String(e);
     root.dataset.playing = state.playing ? "1" : "0";

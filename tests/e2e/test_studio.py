@@ -107,6 +107,23 @@ def test_step_advances_exactly_one_epoch_and_reset_restarts(page: Page, server_u
     assert loss_points(page) == 1
 
 
+def test_the_player_shows_the_stop_message_s_code_as_code(page: Page, server_url: str) -> None:
+    """The stop message is Markdown beside the player; in the player its `code` spans
+    are <code> elements, not raw backticks (red team)."""
+    open_studio(page, server_url)
+    page.get_by_text("Teaching mistakes").click()
+    tick(page, "Update outside torch.no_grad()")
+    expect(page.get_by_text("PyTorch stopped training at epoch").first).to_be_visible()
+    stopped = page.get_by_text(re.compile(r"PyTorch stopped training at epoch \d+")).first
+    last = int(re.search(r"epoch (\d+)", stopped.inner_text()).group(1))
+    expect(page.locator(".agp-epoch")).to_have_text(f"Epoch 0 / {last}")
+    page.click(".agp-play")
+    message = page.locator(".agp-msg")
+    expect(message).to_be_visible()
+    expect(message.locator("code")).to_have_text("with torch.no_grad():")
+    assert "`" not in message.inner_text()
+
+
 def test_too_high_learning_rate_shows_the_divergence_message(page: Page, server_url: str) -> None:
     open_studio(page, server_url)
     page.get_by_text("Teaching mistakes").click()
