@@ -126,3 +126,16 @@ def test_sandbox_prints_what_plain_python_prints(
     result = playground.run(path.read_text(encoding="utf-8"))
     assert result.ok, result.error
     assert result.output == expected["output"]
+
+
+def test_survey_names_only_programs_that_exist() -> None:
+    """docs/pytorch-survey.md's "corpus programs" column points at real files."""
+    survey = Path(__file__).parents[1] / "docs" / "pytorch-survey.md"
+    numbers = {p.name[:2] for p in PROGRAMS}
+    named: set[str] = set()
+    for line in survey.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) == 6 and re.fullmatch(r"\d\d(, \d\d)*", cells[3]):
+            named.update(cells[3].split(", "))
+    assert named, "the survey table lists corpus programs"
+    assert named <= numbers, named - numbers
