@@ -12,5 +12,7 @@ print("after zero_:", w.grad)
 loss = (w**2).sum()
 loss.backward()
 print(w.grad)
+w.grad.data.zero_()
+print("older spelling:", w.grad)
 w.grad = None
 print(w.grad is None)

@@ -23,7 +23,10 @@ class NeuralNetwork(nn.Module):
         return logits
 
 
-model = NeuralNetwork()
+device = "cuda" if torch.cuda.is_available() else "cpu"
+print(f"Using {device} device")
+model = NeuralNetwork().to(device)
+print(model)
 learning_rate = 0.1
 batch_size = 8
 epochs = 3
@@ -35,6 +38,7 @@ def train_loop(dataloader, model, loss_fn, optimizer):
     size = len(dataloader.dataset)
     model.train()
     for batch, (X, y) in enumerate(dataloader):
+        X, y = X.to(device), y.to(device)
         pred = model(X)
         loss = loss_fn(pred, y)
         optimizer.zero_grad()
@@ -52,6 +56,7 @@ def test_loop(dataloader, model, loss_fn):
     test_loss, correct = 0, 0
     with torch.no_grad():
         for X, y in dataloader:
+            X, y = X.to(device), y.to(device)
             pred = model(X)
             test_loss += loss_fn(pred, y).item()
             correct += (pred.argmax(1) == y).type(torch.float).sum().item()
