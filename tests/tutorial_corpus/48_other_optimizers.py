@@ -1,12 +1,12 @@
 # group: optim
-# The same small problem under AdamW, RMSprop and Adagrad.
+# The same small problem under AdamW, RMSprop and SGD with Nesterov momentum.
 import torch
 
 target = torch.tensor([1.0, -2.0, 0.5])
 makers = {
     "AdamW": lambda ps: torch.optim.AdamW(ps, lr=0.1, weight_decay=0.01),
     "RMSprop": lambda ps: torch.optim.RMSprop(ps, lr=0.05),
-    "Adagrad": lambda ps: torch.optim.Adagrad(ps, lr=0.5),
+    "Nesterov": lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9, nesterov=True),
 }
 for name, make in makers.items():
     w = torch.zeros(3, requires_grad=True)
