@@ -93,3 +93,14 @@ def test_unsupported_piece_is_refused_by_name_and_line(case: Refusal) -> None:
     assert_not_internal(result)
     assert case.names.lower() in result.error.message.lower(), result.error
     assert result.error.line == case.line, result.error
+
+
+def test_the_first_unsupported_piece_is_the_one_named() -> None:
+    """A tutorial that saves its model and then times itself hears about the save first."""
+    source = (
+        "import torch\nw = torch.ones(2)\ntorch.save(w, 'w.pth')\nimport time\nprint(time.time())\n"
+    )
+    result = playground.run(source)
+    assert not result.ok
+    assert "torch.save" in result.error.message, result.error
+    assert result.error.line == 3, result.error
