@@ -18,6 +18,7 @@ from .sandbox.budgets import DEFAULT_BUDGETS, Budgets
 from .sandbox.context import DEFAULT_SEED, RunContext
 from .sandbox.errors import BudgetExceeded, ErrorInfo, PlaygroundError
 from .sandbox.interpreter import Interpreter
+from .sandbox.nn_values import owned_tensors
 from .sandbox.source_check import parse_program
 from .training.datasets import crop_tensors
 
@@ -115,6 +116,9 @@ def _describe(
         if isinstance(value, torch.Tensor):
             tensors[name] = snapshots.get(value, name)
     names = {id(v): k for k, v in scope.items() if isinstance(v, torch.Tensor)}
+    for name, tensor in owned_tensors(scope):
+        tensors.setdefault(name, snapshots.get(tensor, name))
+        names.setdefault(id(tensor), name)
     root = ctx.backward_root if ctx.backward_root is not None else ctx.last_graph_tensor
     graph = raw = None
     steps: tuple[BackwardStep, ...] = ()

@@ -24,6 +24,7 @@ SYMBOLS = {
     "T": ".t()", "Permute": ".T", "Transpose": ".T", "View": "view", "Reshape": "reshape",
     "UnsafeView": "reshape", "Select": "[i]", "Slice": "[a:b]", "Sum": "sum",
     "Mean": "mean", "LinalgVectorNorm": "norm", "Norm": "norm", "ToCopy": "to dtype",
+    "Addmm": "x @ W.T + b",
 }  # fmt: skip
 # Past this many hidden nodes the walk stops counting, so a huge graph is described
 # in bounded time after its program ran.
