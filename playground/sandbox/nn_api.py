@@ -46,6 +46,7 @@ class LayerSpec:
     params: tuple[str, ...] = ()
     size: Callable[[Bound], int] | None = None
     tensors: tuple[str, ...] = ()  # arguments that may be tensors (a loss's `weight`)
+    random: bool = False  # its constructor draws random numbers (initial weights)
 
 
 class LayerClass(SandboxObject):
@@ -86,11 +87,14 @@ def construct(ctx: RunContext, spec: LayerSpec, args: Args, kwargs: Kwargs) -> n
         raise ProgramError(f"{name}: dtype must be torch.float32 or torch.float64.")
     if spec.size is not None:
         check_numel(spec.size(bound), ctx.budgets, f"The parameters of {name}")
-    with private_rng(ctx):
-        try:
+    try:
+        if spec.random:
+            with private_rng(ctx):
+                module = spec.cls(**bound)
+        else:
             module = spec.cls(**bound)
-        except AssertionError as exc:  # some constructors check with `assert`
-            raise ProgramError(f"{name}: {exc or 'invalid arguments'}.") from None
+    except AssertionError as exc:  # some constructors check with `assert`
+        raise ProgramError(f"{name}: {exc or 'invalid arguments'}.") from None
     register_new(ctx, module)
     return module
 
@@ -127,9 +131,14 @@ def _layer_norm_size(bound: Bound) -> int:
 _INPLACE = ("inplace",)
 _REDUCTION = ("reduction",)
 LAYERS: dict[str, LayerSpec] = {
-    "Linear": LayerSpec(nn.Linear, ("in_features", "out_features", "bias", "dtype"), _linear_size),
+    "Linear": LayerSpec(
+        nn.Linear, ("in_features", "out_features", "bias", "dtype"), _linear_size, random=True
+    ),
     "Embedding": LayerSpec(
-        nn.Embedding, ("num_embeddings", "embedding_dim", "padding_idx", "dtype"), _embedding_size
+        nn.Embedding,
+        ("num_embeddings", "embedding_dim", "padding_idx", "dtype"),
+        _embedding_size,
+        random=True,
     ),
     "BatchNorm1d": LayerSpec(
         nn.BatchNorm1d,

@@ -28,9 +28,10 @@ Kwargs = dict[str, object]
 
 # Where a module keeps its facade (a plain instance attribute, invisible to PyTorch).
 _VALUE = "_playground_value"
-# Each module counts as this many list items against the run's total budget: an
-# empty `nn.Module` is a few kilobytes of dictionaries, and a loop could make millions.
-MODULE_COST = 500
+# Each module counts as this many list items against the run's total budget (8 KB:
+# an empty `nn.Module` is a few kilobytes of dictionaries), so a loop cannot make
+# millions; a run may make about 8,000.
+MODULE_COST = 2000
 
 # Settings a learner reads (`layer.in_features`); only plain data is handed back.
 PLAIN_ATTRIBUTES = frozenset(
