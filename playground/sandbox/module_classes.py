@@ -352,7 +352,7 @@ class UserFunctionClass(SandboxObject):
         view = FunctionCtx(ctx)
         ctx.playground_ctx = view  # found again by backward; PyTorch's ctx takes attributes
         result = self.interp.call(forward, [view, *args], {})
-        _check_tensors(result, f"{self.name}.forward", allow_none=False)
+        _check_tensors(result, f"{self.name}.forward", forward, allow_none=False)
         return result
 
     def _backward(self, backward: object, ctx: object, grads: tuple) -> object:
@@ -360,16 +360,20 @@ class UserFunctionClass(SandboxObject):
         if not isinstance(view, FunctionCtx):
             raise ProgramError(f"{self.name}.backward ran without its forward.")
         result = self.interp.call(backward, [view, *grads], {})
-        _check_tensors(result, f"{self.name}.backward", allow_none=True)
+        _check_tensors(result, f"{self.name}.backward", backward, allow_none=True)
         return result
 
 
-def _check_tensors(result: object, what: str, allow_none: bool) -> None:
+def _check_tensors(result: object, what: str, function: object, allow_none: bool) -> None:
+    """What a custom forward/backward returned; a wrong kind is refused at its `def`."""
     items = result if isinstance(result, tuple) else (result,)
     allowed = torch.Tensor | type(None) if allow_none else torch.Tensor
     if not items or not all(isinstance(item, allowed) for item in items):
         expected = "tensors or None" if allow_none else "a tensor or a tuple of tensors"
-        raise ProgramError(f"{what} must return {expected}, not {to_text(result)[:40]}.")
+        error = ProgramError(f"{what} must return {expected}, not {to_text(result)[:40]}.")
+        if isinstance(function, Closure):
+            error.at(function.node.lineno, function.node.col_offset)
+        raise error
 
 
 _CTX_METHODS = frozenset(
