@@ -684,6 +684,9 @@ _MANY_MODULES = (
     "layers = torch.nn.ModuleList()\nfor i in range(100000):\n    layers.append(torch.nn.ReLU())\n"
 )
 
+_ALL_SHOWN = "w = torch.nn.Parameter(torch.rand(" + ", ".join(["2"] * 19) + "))\n"
+_NEST = "a = [0]\nfor i in range(60):\n    a = [a, a]\n"
+
 # torch.nn, torch.optim, torch.utils.data: the facade's internals, sizes and state.
 NN: list[Case] = [
     Case(
@@ -708,6 +711,20 @@ NN: list[Case] = [
     ),
     Case("nn: module.cuda", LAYER + "m.cuda()\n", "not_allowed", 2, ("cuda",)),
     Case("nn: module.extra_repr", LAYER + "m.extra_repr()\n", "not_allowed", 2, ("extra_repr",)),
+    Case(
+        "nn: param_groups and state_dict holding a tensor whose every number would print",
+        _ALL_SHOWN + "o = torch.optim.SGD([w], lr=0.1)\nprint(o.param_groups)\n"
+        "m = torch.nn.Linear(2, 2)\nm.weight = w\nprint(m.state_dict())\n",
+        None,
+        None,
+    ),
+    Case(
+        "nn: module.to(a shared nest)",
+        _NEST + LAYER.replace("m =", "\nm =").lstrip("\n") + "m.to(a)\n",
+        "runtime",
+        5,
+        ("CPU",),
+    ),
     Case("nn: module.to('cuda')", LAYER + "m.to('cuda')\n", "runtime", 2, ("CPU",)),
     Case("nn: apply(print) prints each module", LAYER + "m.apply(print)\n", None, None),
     Case("nn: state_dict is plain data", LAYER + "s = m.state_dict()\nprint(s)\n", None, None),

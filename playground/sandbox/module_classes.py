@@ -111,6 +111,7 @@ class ModuleBase(SandboxObject):
         return ModuleValue(nn.Module())
 
     def subclass(self, interp, name: str, members: dict[str, object]) -> UserModuleClass:
+        interp.ctx.count_items(MODULE_COST)  # a real class each time: a loop could make many
         return UserModuleClass(name, members, None)
 
     def super_of(self, interp, instance: object) -> SandboxObject:
@@ -185,6 +186,7 @@ class UserModuleClass(SandboxObject):
         return _function_of(member)
 
     def subclass(self, interp, name: str, members: dict[str, object]) -> UserModuleClass:
+        interp.ctx.count_items(MODULE_COST)
         return UserModuleClass(name, members, self)
 
     def super_of(self, interp, instance: object) -> SandboxObject:
@@ -294,6 +296,7 @@ class FunctionBase(SandboxObject):
         return "<class 'torch.autograd.function.Function'>"
 
     def subclass(self, interp, name: str, members: dict[str, object]) -> UserFunctionClass:
+        interp.ctx.count_items(MODULE_COST)
         return UserFunctionClass(interp, name, members)
 
     def call(self, interp, args: Args, kwargs: Kwargs) -> object:

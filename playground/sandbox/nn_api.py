@@ -123,8 +123,8 @@ def _norm_size(bound: Bound) -> int:
 def _layer_norm_size(bound: Bound) -> int:
     shape = bound.get("normalized_shape")
     sizes = [shape] if isinstance(shape, int) else shape
-    if not _int_tuple(sizes) or not sizes:
-        raise ProgramError("nn.LayerNorm: normalized_shape must be a size or a tuple of sizes.")
+    if not _int_tuple(sizes) or not 1 <= len(sizes) <= 4:
+        raise ProgramError("nn.LayerNorm: normalized_shape must be a size or 1 to 4 sizes.")
     return 2 * math.prod(whole(s, "nn.LayerNorm: normalized_shape") for s in sizes)
 
 

@@ -21,6 +21,7 @@ from .context import RunContext
 from .errors import NotAllowed, ProgramError
 from .limits import broadcast_numel, check_numel, shape_bound
 from .private_rng import private_rng
+from .text import array_text, to_text
 from .values import SandboxObject, type_name
 
 Args = list[object]
@@ -291,14 +292,22 @@ def _forward(interp, owner: ModuleValue, args: Args, kwargs: Kwargs) -> object:
     return call_module(interp, owner.module, args, kwargs, hooks=False)
 
 
-def _state_dict(interp, owner: ModuleValue, args: Args, kwargs: Kwargs) -> OrderedDict:
-    """A fresh ordered mapping of detached tensors, as PyTorch's (they share storage).
+class StateDict(OrderedDict):
+    """What `state_dict()` gives: names to detached tensors (sharing storage, as in
+    PyTorch), printed as PyTorch's `OrderedDict` prints but with each tensor's text
+    bounded (a parameter of shape (2,) * 19 would print half a million numbers)."""
 
-    A new plain `OrderedDict` of names and tensors: PyTorch's own carries a
-    `_metadata` attribute and is built by hooks; nothing of the module leaks here.
-    """
+    def __repr__(self) -> str:
+        items = ", ".join(f"({key!r}, {array_text(value)})" for key, value in self.items())
+        return f"OrderedDict([{items}])"
+
+    __str__ = __repr__
+
+
+def _state_dict(interp, owner: ModuleValue, args: Args, kwargs: Kwargs) -> StateDict:
+    """A fresh mapping built from PyTorch's (whose `_metadata` and hooks stay behind)."""
     _no_args("state_dict", args, kwargs)
-    return OrderedDict((k, v) for k, v in owner.module.state_dict().items())
+    return StateDict((k, v) for k, v in owner.module.state_dict().items())
 
 
 def _load_state_dict(interp, owner: ModuleValue, args: Args, kwargs: Kwargs) -> object:
@@ -321,9 +330,15 @@ def _to(interp, owner: ModuleValue, args: Args, kwargs: Kwargs) -> ModuleValue:
             if not arg.is_floating_point:
                 raise ProgramError("nn.Module.to() takes a floating dtype.")
             owner.module.to(arg)
-        elif str(arg) != "cpu":
-            raise ProgramError(f"Only the CPU is available in the playground, not {arg!s:.40}.")
+        elif not (arg == "cpu" if isinstance(arg, str) else _is_cpu(arg)):
+            raise ProgramError(
+                f"Only the CPU is available in the playground, not {to_text(arg)[:40]}."
+            )
     return owner
+
+
+def _is_cpu(value: object) -> bool:
+    return isinstance(value, torch.device) and value.type == "cpu"
 
 
 def _as(dtype: torch.dtype, name: str) -> Callable:

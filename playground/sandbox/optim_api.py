@@ -20,6 +20,7 @@ from torch.optim import lr_scheduler
 from .context import RunContext
 from .errors import NotAllowed, ProgramError
 from .nn_values import Method, bind, check_flag
+from .text import to_repr
 from .values import SandboxObject
 
 Args = list[object]
@@ -203,8 +204,20 @@ class OptimizerValue(SandboxObject):
         self.optimizer.zero_grad(set_to_none=flag)
 
 
-def _view(group: dict) -> dict:
-    return {key: list(value) if key == "params" else value for key, value in group.items()}
+class ParamGroup(dict):
+    """The program's copy of one param group: a plain dict of settings and the list
+    of parameters, printed as a dict prints but with each tensor's text bounded."""
+
+    def __repr__(self) -> str:
+        return "{" + ", ".join(f"{key!r}: {to_repr(value)}" for key, value in self.items()) + "}"
+
+    __str__ = __repr__
+
+
+def _view(group: dict) -> ParamGroup:
+    return ParamGroup(
+        (key, list(value) if key == "params" else value) for key, value in group.items()
+    )
 
 
 def _changed(new: object, old: object) -> bool:
