@@ -18,7 +18,7 @@ from .sandbox.budgets import DEFAULT_BUDGETS, Budgets
 from .sandbox.context import DEFAULT_SEED, RunContext
 from .sandbox.errors import BudgetExceeded, ErrorInfo, PlaygroundError
 from .sandbox.interpreter import Interpreter
-from .sandbox.nn_values import owned_tensors
+from .sandbox.nn_values import module_paths, owned_tensors
 from .sandbox.source_check import parse_program
 from .training.datasets import crop_tensors
 
@@ -123,7 +123,12 @@ def _describe(
     graph = raw = None
     steps: tuple[BackwardStep, ...] = ()
     if root is not None:
-        limits = {"max_nodes": max_nodes, "count_limit": count_limit, "snapshots": snapshots}
+        limits = {
+            "max_nodes": max_nodes,
+            "count_limit": count_limit,
+            "snapshots": snapshots,
+            "layers": module_paths(scope),
+        }
         graph, shown = build_graph_with_ids(root, names, ctx.tracer, **limits)
         raw = build_graph(root, names, ctx.tracer, raw=True, **limits)
         if root is ctx.backward_root and not graph.hidden:

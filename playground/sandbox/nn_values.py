@@ -27,6 +27,8 @@ from .values import SandboxObject, type_name
 Args = list[object]
 Kwargs = dict[str, object]
 
+# On a layer's output tensor: the layer that made it (read when the graph is drawn).
+LAYER = "_playground_layer"
 # Where a module keeps its facade (a plain instance attribute, invisible to PyTorch).
 _VALUE = "_playground_value"
 # Each module counts as this many list items against the run's total budget (8 KB:
@@ -456,6 +458,8 @@ def _call_layer(ctx: RunContext, module: nn.Module, spec: LayerCall, args: Args,
     ctx.count_op(result)
     operands = (*args, *module.parameters(recurse=False))
     ctx.tracer.record(result, operands)
+    if isinstance(result, torch.Tensor):
+        setattr(result, LAYER, module)  # the graph labels this op with the layer's name
     return result
 
 
@@ -505,3 +509,18 @@ def owned_tensors(scope: dict[str, object]) -> list[tuple[str, torch.Tensor]]:
             for path, tensor in (*module.named_parameters(), *module.named_buffers()):
                 found.append((f"{name}.{path}", tensor))
     return found
+
+
+def module_paths(scope: dict[str, object]) -> dict[int, str]:
+    """`id(module)` -> its name in the program (`model.0`, `net.fc1`), for graph labels."""
+    paths: dict[int, str] = {}
+    for name, value in scope.items():
+        if isinstance(value, ModuleValue):
+            for path, module in value.module.named_modules(prefix=name):
+                paths.setdefault(id(module), path)
+    return paths
+
+
+def layer_of(tensor: object) -> nn.Module | None:
+    """The built-in layer whose call produced `tensor`, if one did."""
+    return getattr(tensor, LAYER, None) if isinstance(tensor, torch.Tensor) else None
