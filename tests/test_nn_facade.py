@@ -685,6 +685,71 @@ C()
         NotAllowed,
         5,
     ),
+    "a layer assigned before super().__init__()": (
+        """
+class C(torch.nn.Module):
+    def __init__(self):
+        self.fc = torch.nn.Linear(2, 2)
+C()
+""",
+        ProgramError,
+        4,
+    ),
+    "ctx.saved_tensors overwritten": (
+        """
+class F(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.saved_tensors = (x,)
+        return x * 2
+    @staticmethod
+    def backward(ctx, g):
+        return g
+F.apply(torch.ones(2, requires_grad=True))
+""",
+        NotAllowed,
+        5,
+    ),
+    "ctx.save_for_backward of a function": (
+        """
+class F(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(print)
+        return x * 2
+    @staticmethod
+    def backward(ctx, g):
+        return g
+F.apply(torch.ones(2, requires_grad=True))
+""",
+        ProgramError,
+        5,
+    ),
+    "a Function without backward": (
+        """
+class F(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+y = 1
+""",
+        ProgramError,
+        None,
+    ),
+    "a Function called instead of applied": (
+        """
+class F(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x
+    @staticmethod
+    def backward(ctx, g):
+        return g
+F(torch.ones(2))
+""",
+        ProgramError,
+        9,
+    ),
     "a plain tensor assigned over a parameter": (
         """
 class C(torch.nn.Module):

@@ -204,6 +204,9 @@ class UserModuleValue(ModuleValue):
         self.cls = cls
         self.interp = interp
         self.attributes: dict[str, object] = {}  # everything that is not a module or tensor
+        # Until `super().__init__()` runs, PyTorch refuses layers and parameters; so do
+        # we (the real module is ready, but the program must work in plain PyTorch too).
+        self.initialised = cls.lookup("__init__") is None
 
     @property
     def kind(self) -> str:  # type: ignore[override]
@@ -229,6 +232,12 @@ class UserModuleValue(ModuleValue):
         if name in RESERVED:
             raise NotAllowed(
                 f"`self.{name}` would hide nn.Module's own `{name}`: choose another name."
+            )
+        if not self.initialised and isinstance(value, ModuleValue | nn.Parameter):
+            what = "module" if isinstance(value, ModuleValue) else "parameters"
+            raise ProgramError(
+                f"AttributeError: cannot assign {what} before Module.__init__() call",
+                hint="Call super().__init__() first in __init__.",
             )
         if name == "training":
             if not isinstance(value, bool):
@@ -272,16 +281,16 @@ class SuperView(SandboxObject):
         if member is not None:
             return _bind_member(member, self.instance)
         if name == "__init__":
-            return Method("Module", "__init__", _module_init)
+            return Method("Module", "__init__", self._module_init)
         if name in METHODS:
             return ModuleValue.get_attribute(self.instance, interp, name)
         raise NotAllowed(f"`super().{name}` is not available.")
 
-
-def _module_init(interp, args: Args, kwargs: Kwargs) -> None:
-    """`nn.Module.__init__()`: the real module was initialised when it was made."""
-    if args or kwargs:
-        raise ProgramError("nn.Module.__init__() takes no arguments.")
+    def _module_init(self, interp, args: Args, kwargs: Kwargs) -> None:
+        """`nn.Module.__init__()`: the real module was ready when it was made."""
+        if args or kwargs:
+            raise ProgramError("nn.Module.__init__() takes no arguments.")
+        self.instance.initialised = True
 
 
 # -- torch.autograd.Function ----------------------------------------------------------
