@@ -853,3 +853,111 @@ def test_end_to_end_param_groups_learning_rate():
         )
     )
     _same_as_plain(TRAINING.format(optimizer=OPTIMIZER_CALLS[-1]))
+
+
+IMPORTS_RUN = _supported("import torch.nn as nn\nfrom torch import optim\n")
+
+TEACHING = {
+    "the quickstart's NeuralNetwork": """
+import torch
+from torch import nn
+
+class NeuralNetwork(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.flatten = nn.Flatten()
+        self.linear_relu_stack = nn.Sequential(
+            nn.Linear(4 * 4, 32),
+            nn.ReLU(),
+            nn.Linear(32, 32),
+            nn.ReLU(),
+            nn.Linear(32, 10),
+        )
+
+    def forward(self, x):
+        x = self.flatten(x)
+        logits = self.linear_relu_stack(x)
+        return logits
+
+torch.manual_seed(0)
+model = NeuralNetwork()
+print(model)
+X = torch.rand(3, 4, 4)
+logits = model(X)
+pred_probab = nn.Softmax(dim=1)(logits)
+y_pred = pred_probab.argmax(1)
+print(f"Predicted class: {y_pred}")
+for name, param in model.named_parameters():
+    print(f"Layer: {name} | Size: {param.size()} | Values : {param[:2]} \\n")
+""",
+    "a ModuleList of blocks with an optimizer and a scheduler": """
+import torch
+import torch.nn as nn
+import torch.optim as optim
+
+class Block(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.fc = nn.Linear(width, width)
+        self.act = nn.Tanh()
+
+    def forward(self, x):
+        return x + self.act(self.fc(x))
+
+class Deep(nn.Module):
+    def __init__(self, width, depth):
+        super().__init__()
+        self.blocks = nn.ModuleList([Block(width) for _ in range(depth)])
+        self.head = nn.Linear(width, 1)
+
+    def forward(self, x):
+        for block in self.blocks:
+            x = block(x)
+        return self.head(x)
+
+torch.manual_seed(3)
+net = Deep(4, 3)
+x = torch.randn(16, 4)
+y = x.sum(dim=1, keepdim=True)
+opt = optim.Adam(net.parameters(), lr=0.05)
+sched = optim.lr_scheduler.StepLR(opt, step_size=5, gamma=0.5)
+loss_fn = nn.MSELoss()
+for epoch in range(12):
+    opt.zero_grad()
+    loss = loss_fn(net(x), y)
+    loss.backward()
+    opt.step()
+    sched.step()
+    print(epoch, round(loss.item(), 6), sched.get_last_lr())
+print(len(net.blocks), net.blocks[0])
+print(sum(p.numel() for p in net.parameters()))
+""",
+    "the autograd tutorial's exp Function": """
+import torch
+
+class Exp(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, i):
+        result = i.exp()
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        result, = ctx.saved_tensors
+        return grad_output * result
+
+x = torch.tensor([0.0, 1.0, 2.0], requires_grad=True)
+out = Exp.apply(x)
+out.sum().backward()
+print(out, x.grad)
+""",
+}
+
+
+@pytest.mark.skipif(
+    not (CLASSES_RUN and LOOPS_RUN and IMPORTS_RUN), reason="needs classes, imports and loops"
+)
+@pytest.mark.parametrize("source", TEACHING.values(), ids=TEACHING.keys())
+def test_end_to_end_teaching_programs(source):
+    _same_as_plain(source)
