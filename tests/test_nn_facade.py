@@ -11,6 +11,7 @@ interpreter supports the construct (see `_supported`).
 from __future__ import annotations
 
 import ast
+import gc
 import sys
 import threading
 import time
@@ -961,3 +962,16 @@ print(out, x.grad)
 @pytest.mark.parametrize("source", TEACHING.values(), ids=TEACHING.keys())
 def test_end_to_end_teaching_programs(source):
     _same_as_plain(source)
+
+
+def test_a_runs_interpreter_is_freed_once_it_ends():
+    """PyTorch's C++ autograd nodes hold a custom Function's class and ctx; a strong
+    link from there back to the run would keep every run's interpreter alive."""
+    refs = []
+    for source in CLASSES.values():
+        _, scope = _run_with_classes(source)
+        refs.extend(v._interp for v in scope.values() if hasattr(v, "_interp"))
+        del scope
+    gc.collect()
+    assert len(refs) >= 3
+    assert all(ref() is None for ref in refs)

@@ -17,6 +17,8 @@ for the class statement (methods are `Closure`s, static ones wrapped in
 
 from __future__ import annotations
 
+import weakref
+
 import torch
 from torch import nn
 
@@ -57,6 +59,16 @@ def _bind_member(member: object, instance: SandboxObject) -> object:
     if isinstance(member, Closure):
         return BoundUserMethod(member, instance)
     return member
+
+
+def running(ref: weakref.ref):
+    """The run's interpreter, held weakly by what PyTorch keeps (a Function class, a
+    module): autograd's C++ nodes hold those, and a strong link back to the run would
+    make a cycle the garbage collector cannot see, keeping every run's state alive."""
+    interp = ref()
+    if interp is None:
+        raise ProgramError("This model or function belongs to a program that has ended.")
+    return interp
 
 
 class BoundUserMethod(SandboxObject):
@@ -202,7 +214,7 @@ class UserModuleValue(ModuleValue):
     def __init__(self, module: nn.Module, cls: UserModuleClass, interp) -> None:
         super().__init__(module)
         self.cls = cls
-        self.interp = interp
+        self._interp = weakref.ref(interp)  # see `running`
         self.attributes: dict[str, object] = {}  # everything that is not a module or tensor
         # Until `super().__init__()` runs, PyTorch refuses layers and parameters; so do
         # we (the real module is ready, but the program must work in plain PyTorch too).
@@ -211,6 +223,10 @@ class UserModuleValue(ModuleValue):
     @property
     def kind(self) -> str:  # type: ignore[override]
         return self.cls.name
+
+    @property
+    def interp(self):
+        return running(self._interp)
 
     def get_attribute(self, interp, name: str) -> object:
         if name in self.attributes:
@@ -319,7 +335,7 @@ class UserFunctionClass(SandboxObject):
 
     def __init__(self, interp, name: str, members: dict[str, object]) -> None:
         self.name = name
-        self.interp = interp
+        self._interp = weakref.ref(interp)  # see `running`
         self.members = dict(members)
         for needed in ("forward", "backward"):
             if needed not in members:
@@ -363,7 +379,7 @@ class UserFunctionClass(SandboxObject):
     def _forward(self, forward: object, ctx: object, args: tuple) -> object:
         view = FunctionCtx(ctx)
         ctx.playground_ctx = view  # found again by backward; PyTorch's ctx takes attributes
-        result = self.interp.call(forward, [view, *args], {})
+        result = running(self._interp).call(forward, [view, *args], {})
         _check_tensors(result, f"{self.name}.forward", forward, allow_none=False)
         return result
 
@@ -371,7 +387,7 @@ class UserFunctionClass(SandboxObject):
         view = getattr(ctx, "playground_ctx", None)
         if not isinstance(view, FunctionCtx):
             raise ProgramError(f"{self.name}.backward ran without its forward.")
-        result = self.interp.call(backward, [view, *grads], {})
+        result = running(self._interp).call(backward, [view, *grads], {})
         _check_tensors(result, f"{self.name}.backward", backward, allow_none=True)
         return result
 
