@@ -791,6 +791,27 @@ NN: list[Case] = [
         ("Embedding",),
     ),
     Case(
+        "nn: a convolution reading a big window for each output",
+        "c = torch.nn.Conv2d(100, 100, 3)\ny = c(torch.ones(1, 100, 100, 100))\n",
+        "budget",
+        2,
+        ("Conv2d", "multiply-adds"),
+    ),
+    Case(
+        "nn: max pooling with a huge window at stride 1",
+        "p = torch.nn.MaxPool2d(500, stride=1)\ny = p(torch.ones(1, 1, 1000, 1000))\n",
+        "budget",
+        2,
+        ("MaxPool2d",),
+    ),
+    Case(
+        "nn: a convolution padded by a million",
+        "c = torch.nn.Conv2d(1, 1, 3, padding=10**6)\ny = c(torch.ones(1, 1, 3, 3))\n",
+        "budget",
+        2,
+        ("Conv2d",),
+    ),
+    Case(
         "nn: a loss broadcasting to a huge result",
         "l = torch.nn.MSELoss(reduction='none')\n"
         "y = l(torch.ones(100000, 1), torch.ones(1, 100000))\n",

@@ -174,6 +174,22 @@ print(bn.running_mean)
 print(torch.nn.Softmax(dim=0)(torch.tensor([1.0, 2.0])))
 print(torch.nn.Linear(3, 2).forward(torch.ones(3)))
 """,
+    "a small convolutional network": """
+torch.manual_seed(0)
+model = torch.nn.Sequential(
+    torch.nn.Conv2d(1, 4, kernel_size=3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+    torch.nn.Conv2d(4, 8, 3, stride=2), torch.nn.AvgPool2d(2, ceil_mode=True),
+    torch.nn.Flatten(), torch.nn.Linear(8, 3))
+print(model)
+x = torch.randn(2, 1, 12, 12)
+y = model(x)
+print(y)
+c = torch.nn.Conv2d(2, 2, (3, 5), padding='same', dilation=2, groups=2, bias=False)
+print(c(torch.randn(2, 7, 9)))
+loss = torch.nn.CrossEntropyLoss()(y, torch.tensor([0, 2]))
+loss.backward()
+print(loss, c.weight.shape)
+""",
     "a layer's parameter replaced by a new nn.Parameter": """
 lin = torch.nn.Linear(2, 1)
 lin.weight = torch.nn.Parameter(torch.tensor([[1.0, -1.0]]))

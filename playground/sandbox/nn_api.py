@@ -116,6 +116,34 @@ def _embedding_size(bound: Bound) -> int:
     return count * whole(bound.get("embedding_dim"), "nn.Embedding: embedding_dim")
 
 
+def _window(value: object, what: str) -> tuple[int, int]:
+    """A kernel size, stride, padding or dilation: one whole number or two."""
+    sizes = [value, value] if isinstance(value, int) else value
+    if not _int_tuple(sizes) or len(sizes) != 2:
+        raise ProgramError(f"{what} must be a whole number or a pair of them.")
+    return whole(sizes[0], what), whole(sizes[1], what)
+
+
+def _conv_size(bound: Bound) -> int:
+    inputs = whole(bound.get("in_channels"), "nn.Conv2d: in_channels")
+    outputs = whole(bound.get("out_channels"), "nn.Conv2d: out_channels")
+    rows, cols = _window(bound.get("kernel_size"), "nn.Conv2d: kernel_size")
+    groups = bound.get("groups", 1)
+    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
+        raise ProgramError("nn.Conv2d: groups must be a whole number of at least 1.")
+    for key in ("stride", "dilation") + (("padding",) if "padding" in bound else ()):
+        if key in bound and not (key == "padding" and bound[key] in ("same", "valid")):
+            _window(bound[key], f"nn.Conv2d: {key}")
+    return outputs * (inputs // groups) * rows * cols + outputs
+
+
+def _pool_size(bound: Bound) -> int:
+    for key in ("kernel_size", "stride", "padding", "dilation"):
+        if bound.get(key) is not None:
+            _window(bound[key], f"pooling {key}")
+    return 0
+
+
 def _norm_size(bound: Bound) -> int:
     return 4 * whole(bound.get("num_features"), "nn.BatchNorm1d: num_features")
 
@@ -147,6 +175,31 @@ LAYERS: dict[str, LayerSpec] = {
     ),
     "LayerNorm": LayerSpec(
         nn.LayerNorm, ("normalized_shape", "eps", "elementwise_affine", "bias"), _layer_norm_size
+    ),
+    "Conv2d": LayerSpec(
+        nn.Conv2d,
+        (
+            "in_channels",
+            "out_channels",
+            "kernel_size",
+            "stride",
+            "padding",
+            "dilation",
+            "groups",
+            "bias",
+            "padding_mode",
+            "dtype",
+        ),
+        _conv_size,
+        random=True,
+    ),
+    "MaxPool2d": LayerSpec(
+        nn.MaxPool2d, ("kernel_size", "stride", "padding", "dilation", "ceil_mode"), _pool_size
+    ),
+    "AvgPool2d": LayerSpec(
+        nn.AvgPool2d,
+        ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"),
+        _pool_size,
     ),
     "ReLU": LayerSpec(nn.ReLU, _INPLACE),
     "ReLU6": LayerSpec(nn.ReLU6, _INPLACE),

@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from .context import RunContext
-from .errors import NotAllowed, ProgramError
+from .errors import BudgetExceeded, NotAllowed, ProgramError
 from .limits import broadcast_numel, check_numel, shape_bound
 from .private_rng import private_rng
 from .text import array_text, to_text
@@ -441,6 +441,14 @@ class LayerCall:
     inputs: int  # how many tensors it takes
     predict: Callable[[nn.Module, Args], int]  # an upper bound on the result's elements
     random: bool = False  # draws from the RNG when training (Dropout)
+    # Multiply-adds it will do, where that can far exceed its result's size (a
+    # convolution reads a whole window for each output element), all of it in C.
+    work: Callable[[nn.Module, Args], int] | None = None
+
+
+# Multiply-adds one layer call may do, per element of the per-tensor budget: 200 x
+# 1,000,000 is about a tenth of a second of one core.
+WORK_PER_ELEMENT = 200
 
 
 def _call_layer(ctx: RunContext, module: nn.Module, spec: LayerCall, args: Args, kwargs: Kwargs):
@@ -450,6 +458,13 @@ def _call_layer(ctx: RunContext, module: nn.Module, spec: LayerCall, args: Args,
         got = ", ".join(type_name(a) for a in args) + (", keywords" if kwargs else "")
         raise ProgramError(f"{name} takes {count}, got ({got}).")
     check_numel(spec.predict(module, args), ctx.budgets, f"The result of {name}")
+    if spec.work is not None:
+        work, limit = spec.work(module, args), ctx.budgets.tensor_elements * WORK_PER_ELEMENT
+        if work > limit:
+            raise BudgetExceeded(
+                f"{name} would do {work:,} multiply-adds or comparisons; the limit is {limit:,}.",
+                hint="Use smaller images, fewer channels or smaller kernels.",
+            )
     if spec.random and module.training:
         with private_rng(ctx):
             result = module(*args)
@@ -475,10 +490,61 @@ def _embedding(module: nn.Embedding, args: Args) -> int:
     return shape_bound(args[0].shape) * module.embedding_dim
 
 
-def _pair(module: nn.Module, args: Args) -> int:
+def _two_inputs(module: nn.Module, args: Args) -> int:
     """A loss: at most the broadcast of its two inputs (reduction='none')."""
     a, b = args
     return max(a.numel(), b.numel(), broadcast_numel(a.shape, b.shape))
+
+
+def _two(value: object) -> tuple[int, int]:
+    return (value, value) if isinstance(value, int) else (int(value[0]), int(value[1]))
+
+
+def _window_out(size: int, kernel: int, stride: int, padding: int, dilation: int, ceil: bool):
+    """Output length of a convolution or pooling window sliding over `size`."""
+    room = size + 2 * padding - dilation * (kernel - 1) - 1
+    if room < 0 or stride < 1:
+        return 0  # PyTorch refuses it before allocating
+    return (-(-room // stride) if ceil else room // stride) + 1
+
+
+def _grid(module: nn.Module, args: Args) -> tuple[int, int, int]:
+    """(batch x channels in, output height, output width) for a 2-D window layer."""
+    x = args[0]
+    if x.dim() not in (3, 4):
+        return 0, 0, 0  # PyTorch refuses other ranks
+    height, width = x.shape[-2], x.shape[-1]
+    kernel, stride = _two(module.kernel_size), _two(module.stride or module.kernel_size)
+    dilation = _two(getattr(module, "dilation", 1))
+    ceil = bool(getattr(module, "ceil_mode", False))
+    padding = module.padding
+    if padding == "same":
+        return x.shape[0] if x.dim() == 4 else 1, height, width
+    padding = (0, 0) if padding == "valid" else _two(padding)
+    rows = _window_out(height, kernel[0], stride[0], padding[0], dilation[0], ceil)
+    cols = _window_out(width, kernel[1], stride[1], padding[1], dilation[1], ceil)
+    return x.shape[0] if x.dim() == 4 else 1, rows, cols
+
+
+def _conv(module: nn.Conv2d, args: Args) -> int:
+    batch, rows, cols = _grid(module, args)
+    return batch * module.out_channels * rows * cols
+
+
+def _conv_work(module: nn.Conv2d, args: Args) -> int:
+    kernel = _two(module.kernel_size)
+    return _conv(module, args) * (module.in_channels // module.groups) * kernel[0] * kernel[1]
+
+
+def _pool(module: nn.Module, args: Args) -> int:
+    batch, rows, cols = _grid(module, args)
+    channels = args[0].shape[-3] if args[0].dim() in (3, 4) else 0
+    return batch * channels * rows * cols if args[0].dim() == 4 else channels * rows * cols
+
+
+def _pool_work(module: nn.Module, args: Args) -> int:
+    kernel = _two(module.kernel_size)
+    return _pool(module, args) * kernel[0] * kernel[1]
 
 
 _ELEMENTWISE = (
@@ -494,8 +560,11 @@ LAYER_CALLS: dict[type, LayerCall] = {
     nn.Linear: LayerCall(1, _linear),
     nn.Embedding: LayerCall(1, _embedding),
     nn.Dropout: LayerCall(1, _same, random=True),
+    nn.Conv2d: LayerCall(1, _conv, work=_conv_work),
+    nn.MaxPool2d: LayerCall(1, _pool, work=_pool_work),
+    nn.AvgPool2d: LayerCall(1, _pool, work=_pool_work),
     **{cls: LayerCall(1, _same) for cls in _ELEMENTWISE},
-    **{cls: LayerCall(2, _pair) for cls in _LOSSES},
+    **{cls: LayerCall(2, _two_inputs) for cls in _LOSSES},
 }
 
 
