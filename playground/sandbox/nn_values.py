@@ -219,6 +219,21 @@ def _bound(fn: Callable, owner: ModuleValue) -> Callable[[object, Args, Kwargs],
 # -- methods ------------------------------------------------------------------
 
 
+class Generated(list):
+    """What `model.parameters()` and friends give: PyTorch gives a generator, printed
+    as `<generator object Module.parameters at 0x...>`; a list that prints the same
+    loops, unpacks and converts as the generator would."""
+
+    def __init__(self, name: str, items: object) -> None:
+        super().__init__(items)
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<generator object Module.{self.name} at {id(self):#x}>"
+
+    __str__ = __repr__
+
+
 def _no_args(what: str, args: Args, kwargs: Kwargs) -> None:
     if args or kwargs:
         raise ProgramError(f"{what}() takes no arguments here.")
@@ -231,40 +246,41 @@ def _recurse(what: str, args: Args, kwargs: Kwargs) -> bool:
 
 def _parameters(interp, owner: ModuleValue, args: Args, kwargs: Kwargs) -> list:
     # PyTorch gives a generator; a list loops and prints the same way in a program.
-    return list(owner.module.parameters(_recurse("parameters", args, kwargs)))
+    return Generated("parameters", owner.module.parameters(_recurse("parameters", args, kwargs)))
 
 
 def _named_parameters(interp, owner: ModuleValue, args: Args, kwargs: Kwargs) -> list:
     recurse = _recurse("named_parameters", args, kwargs)
-    return list(owner.module.named_parameters(recurse=recurse))
+    return Generated("named_parameters", owner.module.named_parameters(recurse=recurse))
 
 
 def _buffers(interp, owner: ModuleValue, args: Args, kwargs: Kwargs) -> list:
-    return list(owner.module.buffers(_recurse("buffers", args, kwargs)))
+    return Generated("buffers", owner.module.buffers(_recurse("buffers", args, kwargs)))
 
 
 def _named_buffers(interp, owner: ModuleValue, args: Args, kwargs: Kwargs) -> list:
-    return list(owner.module.named_buffers(recurse=_recurse("named_buffers", args, kwargs)))
+    recurse = _recurse("named_buffers", args, kwargs)
+    return Generated("named_buffers", owner.module.named_buffers(recurse=recurse))
 
 
 def _children(interp, owner: ModuleValue, args: Args, kwargs: Kwargs) -> list:
     _no_args("children", args, kwargs)
-    return [value_of(m) for m in owner.module.children()]
+    return Generated("children", [value_of(m) for m in owner.module.children()])
 
 
 def _named_children(interp, owner: ModuleValue, args: Args, kwargs: Kwargs) -> list:
     _no_args("named_children", args, kwargs)
-    return [(n, value_of(m)) for n, m in owner.module.named_children()]
+    return Generated("named_children", [(n, value_of(m)) for n, m in owner.module.named_children()])
 
 
 def _modules(interp, owner: ModuleValue, args: Args, kwargs: Kwargs) -> list:
     _no_args("modules", args, kwargs)
-    return [value_of(m) for m in owner.module.modules()]
+    return Generated("modules", [value_of(m) for m in owner.module.modules()])
 
 
 def _named_modules(interp, owner: ModuleValue, args: Args, kwargs: Kwargs) -> list:
     _no_args("named_modules", args, kwargs)
-    return [(n, value_of(m)) for n, m in owner.module.named_modules()]
+    return Generated("named_modules", [(n, value_of(m)) for n, m in owner.module.named_modules()])
 
 
 def _zero_grad(interp, owner: ModuleValue, args: Args, kwargs: Kwargs) -> None:
