@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import gc
+import re
 import sys
 import threading
 import time
@@ -991,3 +992,15 @@ def test_a_runs_interpreter_is_freed_once_it_ends():
     gc.collect()
     assert len(refs) >= 3
     assert all(ref() is None for ref in refs)
+
+
+def test_parameters_print_as_a_generator_and_loop_as_one():
+    source = (
+        "m = torch.nn.Sequential(torch.nn.Linear(2, 1))\nprint(m.parameters())\n"
+        "print(m.named_children())\na, b = m.parameters()\nprint(a.shape, b.shape)\n"
+        "for name, child in m.named_children():\n    print(name, child)\n"
+    )
+    result = playground.run(source)
+    _, printed = run_plain(source)
+    address = re.compile(r" at 0x[0-9a-f]+")
+    assert address.sub("", result.output) == address.sub("", printed)
