@@ -24,6 +24,7 @@ from .sandbox.budgets import DEFAULT_BUDGETS, Budgets
 from .sandbox.context import DEFAULT_SEED, RunContext
 from .sandbox.errors import BudgetExceeded, ErrorInfo, PlaygroundError
 from .sandbox.interpreter import Interpreter
+from .sandbox.nn_values import module_paths, owned_tensors
 from .sandbox.source_check import parse_program
 from .training.datasets import crop_tensors
 
@@ -162,11 +163,19 @@ def _describe(
         if isinstance(value, torch.Tensor):
             tensors[name] = snapshots.get(value, name)
     names = {id(v): k for k, v in scope.items() if isinstance(v, torch.Tensor)}
+    for name, tensor in owned_tensors(scope):
+        tensors.setdefault(name, snapshots.get(tensor, name))
+        names.setdefault(id(tensor), name)
     root = ctx.backward_root if ctx.backward_root is not None else ctx.last_graph_tensor
     graph = raw = None
     steps: tuple[BackwardStep, ...] = ()
     if root is not None:
-        limits = {"max_nodes": max_nodes, "count_limit": count_limit, "snapshots": snapshots}
+        limits = {
+            "max_nodes": max_nodes,
+            "count_limit": count_limit,
+            "snapshots": snapshots,
+            "layers": module_paths(scope),
+        }
         graph, shown = build_graph_with_ids(root, names, ctx.tracer, **limits)
         raw = build_graph(root, names, ctx.tracer, raw=True, **limits)
         if root is ctx.backward_root and not graph.hidden:

@@ -118,13 +118,13 @@ ESCAPES: list[Case] = [
     _na("torch.hub", "h = torch.hub\n", "torch.hub"),
     _na("torch.hub.load", "m = torch.hub.load('a', 'b')\n", "torch.hub"),
     _na("torch.ops", "o = torch.ops.aten\n", "torch.ops"),
-    _na("torch.utils", "u = torch.utils\n", "torch.utils"),
+    _na("torch.utils", "u = torch.utils.cpp_extension\n", "torch.utils.cpp_extension"),
     _na("torch.classes", "c = torch.classes\n", "torch.classes"),
     _na("torch.library", "l = torch.library\n", "torch.library"),
     _na("torch.compile", "f = torch.compile(x)\n", "torch.compile"),
     _na("torch.jit", "j = torch.jit.script\n", "torch.jit"),
     _na("torch.fx", "g = torch.fx\n", "torch.fx"),
-    _na("torch.nn", "m = torch.nn.Linear(2, 2)\n", "torch.nn"),
+    _na("torch.nn.modules", "m = torch.nn.modules\n", "torch.nn.modules"),
     _na("torch.autograd", "g = torch.autograd.grad\n", "torch.autograd"),
     _na("torch._C", "c = torch._C\n", "_C"),
     _na("torch.__dict__", "d = torch.__dict__\n", "__dict__"),
@@ -671,4 +671,205 @@ REDTEAM: list[Case] = [
     _budget("red team, also seen: round(1e308)", "x = round(1e308)\n", 1, "64 bits"),
 ]
 
-CORPUS: list[Case] = [*ESCAPES, *RUNTIME, *RESOURCE, *GARBAGE, *REDTEAM]
+LAYER = "m = torch.nn.Linear(2, 2)\n"  # a layer, so the attacks on it point at line 2
+OPT = "w = torch.nn.Parameter(torch.ones(2))\nopt = torch.optim.SGD([w], lr=0.1)\n"  # line 3
+_HUGE_ADAM = (
+    "w = torch.nn.Parameter(torch.zeros(1000000))\n"
+    "w.grad = torch.ones(1000000)\n"
+    "for i in range(100):\n"
+    "    opt = torch.optim.Adam([w])\n"
+    "    opt.step()\n"
+)
+_MANY_MODULES = (
+    "layers = torch.nn.ModuleList()\nfor i in range(100000):\n    layers.append(torch.nn.ReLU())\n"
+)
+
+_ALL_SHOWN = "w = torch.nn.Parameter(torch.rand(" + ", ".join(["2"] * 19) + "))\n"
+_NEST = "a = [0]\nfor i in range(60):\n    a = [a, a]\n"
+
+# torch.nn, torch.optim, torch.utils.data: the facade's internals, sizes and state.
+NN: list[Case] = [
+    Case(
+        "nn: module._parameters", LAYER + "p = m._parameters\n", "not_allowed", 2, ("_parameters",)
+    ),
+    Case("nn: module._modules", LAYER + "p = m._modules\n", "not_allowed", 2, ("_modules",)),
+    Case("nn: module.__class__", LAYER + "c = m.__class__\n", "not_allowed", 2, ("__class__",)),
+    Case("nn: module.__dict__", LAYER + "c = m.__dict__\n", "not_allowed", 2, ("__dict__",)),
+    Case(
+        "nn: register_forward_hook",
+        LAYER + "h = m.register_forward_hook(print)\n",
+        "not_allowed",
+        2,
+        ("register_forward_hook",),
+    ),
+    Case(
+        "nn: register_full_backward_hook",
+        LAYER + "m.register_full_backward_hook(print)\n",
+        "not_allowed",
+        2,
+        ("register_full_backward_hook",),
+    ),
+    Case("nn: module.cuda", LAYER + "m.cuda()\n", "not_allowed", 2, ("cuda",)),
+    Case("nn: module.extra_repr", LAYER + "m.extra_repr()\n", "not_allowed", 2, ("extra_repr",)),
+    Case(
+        "nn: param_groups and state_dict holding a tensor whose every number would print",
+        _ALL_SHOWN + "o = torch.optim.SGD([w], lr=0.1)\nprint(o.param_groups)\n"
+        "m = torch.nn.Linear(2, 2)\nm.weight = w\nprint(m.state_dict())\n",
+        None,
+        None,
+    ),
+    Case(
+        "nn: module.to(a shared nest)",
+        _NEST + LAYER.replace("m =", "\nm =").lstrip("\n") + "m.to(a)\n",
+        "runtime",
+        5,
+        ("CPU",),
+    ),
+    Case("nn: module.to('cuda')", LAYER + "m.to('cuda')\n", "runtime", 2, ("CPU",)),
+    Case("nn: apply(print) prints each module", LAYER + "m.apply(print)\n", None, None),
+    Case("nn: state_dict is plain data", LAYER + "s = m.state_dict()\nprint(s)\n", None, None),
+    Case(
+        "nn: load_state_dict of a non-dict",
+        LAYER + "m.load_state_dict(print)\n",
+        "runtime",
+        2,
+        ("load_state_dict",),
+    ),
+    Case(
+        "nn: weight set to a plain tensor",
+        LAYER + "m.weight = torch.ones(2, 2)\n",
+        "not_allowed",
+        2,
+        ("weight",),
+    ),
+    Case("nn: forward replaced", LAYER + "m.forward = print\n", "not_allowed", 2, ("forward",)),
+    Case("nn: Sequential of print", "s = torch.nn.Sequential(print)\n", "runtime", 1, ("modules",)),
+    Case(
+        "nn: a layer argument that is a function",
+        "m = torch.nn.Linear(2, 2, bias=print)\n",
+        "runtime",
+        1,
+        ("bias",),
+    ),
+    Case(
+        "nn: a loss of a function", LAYER + "l = torch.nn.MSELoss()(print, 1)\n", "runtime", 2, ()
+    ),
+    Case("nn: calling a layer on a list", LAYER + "y = m([1.0, 2.0])\n", "runtime", 2, ("tensor",)),
+    Case(
+        "nn: a container that contains itself",
+        "s = torch.nn.ModuleList()\ns.append(s)\n",
+        "runtime",
+        2,
+        ("itself",),
+    ),
+    Case(
+        "nn: nn.Linear(10**6, 10**6) is refused before allocating",
+        "m = torch.nn.Linear(10**6, 10**6)\n",
+        "budget",
+        1,
+        ("nn.Linear", "1,000,001,000,000"),
+    ),
+    Case(
+        "nn: nn.Embedding(10**9, 10)",
+        "e = torch.nn.Embedding(10**9, 10)\n",
+        "budget",
+        1,
+        ("nn.Embedding",),
+    ),
+    Case(
+        "nn: a Linear whose output would be huge",
+        "m = torch.nn.Linear(1, 1000)\ny = m(torch.ones(100000, 1))\n",
+        "budget",
+        2,
+        ("Linear",),
+    ),
+    Case(
+        "nn: an Embedding lookup whose output would be huge",
+        "e = torch.nn.Embedding(10, 1000)\ny = e(torch.zeros(100000, dtype=torch.long))\n",
+        "budget",
+        2,
+        ("Embedding",),
+    ),
+    Case(
+        "nn: a convolution reading a big window for each output",
+        "c = torch.nn.Conv2d(100, 100, 3)\ny = c(torch.ones(1, 100, 100, 100))\n",
+        "budget",
+        2,
+        ("Conv2d", "multiply-adds"),
+    ),
+    Case(
+        "nn: max pooling with a huge window at stride 1",
+        "p = torch.nn.MaxPool2d(500, stride=1)\ny = p(torch.ones(1, 1, 1000, 1000))\n",
+        "budget",
+        2,
+        ("MaxPool2d",),
+    ),
+    Case(
+        "nn: a convolution padded by a million",
+        "c = torch.nn.Conv2d(1, 1, 3, padding=10**6)\ny = c(torch.ones(1, 1, 3, 3))\n",
+        "budget",
+        2,
+        ("Conv2d",),
+    ),
+    Case(
+        "nn: a loss broadcasting to a huge result",
+        "l = torch.nn.MSELoss(reduction='none')\n"
+        "y = l(torch.ones(100000, 1), torch.ones(1, 100000))\n",
+        "budget",
+        2,
+        ("MSELoss",),
+    ),
+    _budget("nn: a hundred thousand modules", _MANY_MODULES, ANY_LINE),
+    Case(
+        "nn: init with a generator of one's own",
+        LAYER + "torch.nn.init.normal_(m.weight, generator=print)\n",
+        "runtime",
+        2,
+        ("generator",),
+    ),
+    Case("nn: a negative size", "m = torch.nn.Linear(-1, 2)\n", "runtime", 1, ("in_features",)),
+    Case("nn: Function instantiated", "f = torch.autograd.Function()\n", "runtime", 1, ("apply",)),
+    Case("optim: optimizer.state", OPT + "s = opt.state\n", "not_allowed", 3, ("state",)),
+    Case("optim: optimizer.state_dict", OPT + "s = opt.state_dict()\n", "not_allowed", 3, ()),
+    Case(
+        "optim: add_param_group", OPT + "opt.add_param_group(w)\n", "not_allowed", 3, ("add_param",)
+    ),
+    Case("optim: foreach", OPT + "o = torch.optim.SGD([w], foreach=True)\n", "runtime", 3, ()),
+    Case("optim: a function as lr", OPT + "o = torch.optim.SGD([w], lr=print)\n", "runtime", 3, ()),
+    Case(
+        "optim: optimizing a function", "o = torch.optim.SGD([print], lr=0.1)\n", "runtime", 1, ()
+    ),
+    Case(
+        "optim: param_groups replaced",
+        OPT + "opt.param_groups = []\n",
+        "not_allowed",
+        3,
+        ("SGD",),
+    ),
+    _budget("optim: optimizer state growing in a loop", _HUGE_ADAM, 5, "in total"),
+    Case(
+        "data: DataLoader with workers",
+        "d = torch.utils.data.TensorDataset(torch.ones(4))\n"
+        "l = torch.utils.data.DataLoader(d, num_workers=4)\n",
+        "runtime",
+        2,
+        ("num_workers",),
+    ),
+    Case(
+        "data: DataLoader with a collate function",
+        "d = torch.utils.data.TensorDataset(torch.ones(4))\n"
+        "l = torch.utils.data.DataLoader(d, collate_fn=print)\n",
+        "runtime",
+        2,
+        ("collate_fn",),
+    ),
+    Case(
+        "data: TensorDataset of mismatched tensors",
+        "d = torch.utils.data.TensorDataset(torch.ones(4), torch.ones(3))\n",
+        "runtime",
+        1,
+        ("first dimensions",),
+    ),
+]
+
+CORPUS: list[Case] = [*ESCAPES, *RUNTIME, *RESOURCE, *GARBAGE, *REDTEAM, *NN]

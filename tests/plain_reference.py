@@ -47,8 +47,15 @@ def run_plain(source: str, seed: int = 0) -> tuple[dict[str, object], str]:
 
 
 def plain_tensors(namespace: dict[str, object]) -> dict[str, torch.Tensor]:
-    """The tensors bound to top-level names of a plain run."""
-    return {k: v for k, v in namespace.items() if isinstance(v, torch.Tensor)}
+    """The tensors bound to top-level names of a plain run, and the parameters and
+    buffers of its top-level models named by module path (`model.0.weight`), as the
+    sandbox's run result names them."""
+    found = {k: v for k, v in namespace.items() if isinstance(v, torch.Tensor)}
+    for name, value in namespace.items():
+        if isinstance(value, torch.nn.Module):
+            for path, tensor in (*value.named_parameters(), *value.named_buffers()):
+                found.setdefault(f"{name}.{path}", tensor)
+    return found
 
 
 def assert_same_tensors(result, namespace: dict[str, object]) -> None:

@@ -392,6 +392,43 @@ def _training(w: _Writer) -> None:
     w.emit('print("loss:", loss.item())')
 
 
+ACTIVATIONS = ("ReLU()", "Tanh()", "Sigmoid()", "LeakyReLU(0.1)", "Identity()", "GELU()")
+LOSSES = ("MSELoss()", "L1Loss()", "MSELoss(reduction='sum')", "SmoothL1Loss()", "HuberLoss()")
+OPTIMIZERS = (
+    "SGD({0}, lr=0.05)",
+    "SGD({0}, lr=0.05, momentum=0.9)",
+    "SGD({0}, lr=0.01, momentum=0.5, nesterov=True, weight_decay=0.01)",
+    "Adam({0}, lr=0.01)",
+    "AdamW({0}, lr=0.01, weight_decay=0.1)",
+    "RMSprop({0}, lr=0.01)",
+    "Adagrad({0}, lr=0.1)",
+)
+
+
+def _nn_training(w: _Writer) -> None:
+    """A seeded `nn.Sequential` trained by an optimizer: weights, losses and grads."""
+    model, opt, loss_fn = w.fresh("model"), w.fresh("opt"), w.fresh("loss_fn")
+    inputs, hidden, rows = w.pick.int(1, 4), w.pick.int(1, 5), w.pick.int(1, 6)
+    x, y = w.fresh("x"), w.fresh("y")
+    w.emit(f"torch.manual_seed({w.pick.int(0, 1000)})")
+    layers = [f"torch.nn.Linear({inputs}, {hidden})"]
+    if w.pick.bool():
+        layers.append(f"torch.nn.{w.pick.choice(ACTIVATIONS)}")
+    layers.append(f"torch.nn.Linear({hidden}, 1, bias={w.pick.bool()})")
+    w.emit(f"{model} = torch.nn.Sequential({', '.join(layers)})")
+    w.emit(f"{x} = torch.randn({rows}, {inputs})")
+    w.emit(f"{y} = torch.randn({rows}, 1)")
+    w.emit(f"{loss_fn} = torch.nn.{w.pick.choice(LOSSES)}")
+    w.emit(f"{opt} = torch.optim.{w.pick.choice(OPTIMIZERS).format(model + '.parameters()')}")
+    w.emit(f"for epoch in range({w.pick.int(1, 4)}):")
+    w.emit(f"{opt}.zero_grad()", 1)
+    w.emit(f"loss = {loss_fn}({model}({x}), {y})", 1)
+    w.emit("loss.backward()", 1)
+    w.emit(f"{opt}.step()", 1)
+    w.emit('print("loss:", loss.item())', 1)
+    w.emit(f"print({model})")
+
+
 def write_valid(pick: Choices) -> str:
     """A program in the supported subset that plain PyTorch runs too (almost always)."""
     w = _Writer(pick)
@@ -401,6 +438,8 @@ def write_valid(pick: Choices) -> str:
     for _ in range(pick.int(0, 6)):
         pick.choice(STATEMENTS)(w)
     pick.choice((_backward, _backward, _training))(w)
+    if pick.int(0, 3) == 0:
+        _nn_training(w)
     return "\n".join(w.lines) + "\n"
 
 
@@ -438,6 +477,15 @@ ATTACKS: tuple[str, ...] = (
     "print(*[1, 2])",
     "x = {'a': 1}",
     "x = [i for i in range(3)]",
+    "p = torch.nn.Linear(2, 2)._parameters",
+    "torch.nn.Linear(2, 2).register_forward_hook(print)",
+    "torch.nn.Linear(10 ** 6, 10 ** 6)",
+    "torch.nn.Embedding(10 ** 9, 10)",
+    "torch.optim.SGD([w1], lr=0.1).state",
+    "torch.optim.SGD([w1], lr=0.1, foreach=True)",
+    "torch.nn.Sequential(print)",
+    "torch.nn.Linear(2, 2).apply(print)",
+    "torch.nn.MSELoss()(print, w1)",
     "w1.backward()",
     "loss.backward()",
     "w1 += 1",

@@ -7,6 +7,7 @@ report goes to a temporary file (`--out`), never over docs/fuzz.md.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -26,6 +27,8 @@ def test_fuzz_quick_mode_writes_its_report(tmp_path):
     proc = subprocess.run(
         [sys.executable, str(ROOT / "tests" / "fuzz_long.py"), "--quick", "--out", str(out)],
         cwd=ROOT,
+        # This checkout's `playground`, not whichever one `pip install -e` points at.
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
         timeout=300,

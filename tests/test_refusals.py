@@ -64,7 +64,12 @@ REFUSALS: dict[str, tuple[str, str, int, str]] = {
     "np.save": (PRELUDE + "np.save('a.npy', 1)\n", "not_allowed", 2, "save"),
     "torch.hub": (PRELUDE + "h = torch.hub\n", "not_allowed", 2, "torch.hub"),
     "torch.ops": (PRELUDE + "o = torch.ops\n", "not_allowed", 2, "torch.ops"),
-    "torch.utils": (PRELUDE + "u = torch.utils\n", "not_allowed", 2, "torch.utils"),
+    "torch.utils.cpp_extension": (
+        PRELUDE + "u = torch.utils.cpp_extension\n",
+        "not_allowed",
+        2,
+        "torch.utils.cpp_extension",
+    ),
     "torch.enable_grad": (
         PRELUDE + "with torch.enable_grad():\n    pass\n",
         "not_allowed",

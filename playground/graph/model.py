@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import torch
 
+from ..sandbox.nn_values import layer_of
 from ..sandbox.trace import Tracer, grad_fn_of
 from .tensor_info import JsonBudget, Snapshots, TensorInfo
 
@@ -24,6 +25,7 @@ SYMBOLS = {
     "T": ".t()", "Permute": ".T", "Transpose": ".T", "View": "view", "Reshape": "reshape",
     "UnsafeView": "reshape", "Select": "[i]", "Slice": "[a:b]", "Sum": "sum",
     "Mean": "mean", "LinalgVectorNorm": "norm", "Norm": "norm", "ToCopy": "to dtype",
+    "Addmm": "x @ W.T + b",
 }  # fmt: skip
 # Past this many hidden nodes the walk stops counting, so a huge graph is described
 # in bounded time after its program ran.
@@ -107,6 +109,7 @@ class _Builder:
     hidden: int = 0
     count_limit: int = HIDDEN_COUNT_LIMIT
     snapshots: Snapshots = field(default_factory=Snapshots)
+    layers: dict[int, str] = field(default_factory=dict)  # id(nn.Module) -> `model.0`
 
     def full(self) -> bool:
         return self.max_nodes is not None and len(self.nodes) >= self.max_nodes
@@ -166,6 +169,7 @@ def build_graph(
     max_nodes: int | None = None,
     count_limit: int = HIDDEN_COUNT_LIMIT,
     snapshots: Snapshots | None = None,
+    layers: dict[int, str] | None = None,
 ) -> Graph:
     """The graph of everything `root` was computed from.
 
@@ -174,8 +178,10 @@ def build_graph(
     (AccumulateGrad nodes, saved tensors, no constants). Past `max_nodes`, the rest
     is counted up to `count_limit` ("at least ... more nodes"), which bounds the time.
     `snapshots` shares the copies of tensors with other descriptions of the same run.
+    `layers` names the program's modules (`id(module)` -> `model.0`): the op that gave
+    a layer's output is labelled with it (`model.0: x @ W.T + b`).
     """
-    builder = _builder(names, tracer, max_nodes, count_limit, snapshots)
+    builder = _builder(names, tracer, max_nodes, count_limit, snapshots, layers)
     return _raw_walk(builder, root) if raw else _friendly_walk(builder, root)
 
 
@@ -187,13 +193,14 @@ def build_graph_with_ids(
     max_nodes: int | None = None,
     count_limit: int = HIDDEN_COUNT_LIMIT,
     snapshots: Snapshots | None = None,
+    layers: dict[int, str] | None = None,
 ) -> tuple[Graph, dict[object, str | None]]:
     """`build_graph`, plus which graph node shows each autograd node.
 
     An AccumulateGrad node is shown by its leaf tensor (friendly view). The map holds
     autograd objects, so use it at once (e.g. for the backward steps) and drop it.
     """
-    builder = _builder(names, tracer, max_nodes, count_limit, snapshots)
+    builder = _builder(names, tracer, max_nodes, count_limit, snapshots, layers)
     graph = _raw_walk(builder, root) if raw else _friendly_walk(builder, root)
     shown: dict[object, str | None] = {}
     for key, node_id in builder.ids.items():
@@ -213,9 +220,15 @@ def _builder(
     max_nodes: int | None,
     count_limit: int,
     snapshots: Snapshots | None,
+    layers: dict[int, str] | None = None,
 ) -> _Builder:
     return _Builder(
-        names or {}, tracer, max_nodes, count_limit=count_limit, snapshots=snapshots or Snapshots()
+        names or {},
+        tracer,
+        max_nodes,
+        count_limit=count_limit,
+        snapshots=snapshots or Snapshots(),
+        layers=layers or {},
     )
 
 
@@ -237,7 +250,8 @@ def _friendly_walk(b: _Builder, root: torch.Tensor) -> Graph:
         out = outputs.get(fn)
         if out is None and record is not None:
             out = record.output
-        op_id = b.add(("op", fn), lambda nid, fn=fn: _op_node(nid, fn))
+        layer = b.layers.get(id(layer_of(out))) if b.layers else None
+        op_id = b.add(("op", fn), lambda nid, fn=fn, layer=layer: _op_node(nid, fn, layer))
         out_id = _output_node(b, fn, out)
         root_id = root_id or out_id
         b.edge(op_id, out_id)
@@ -264,9 +278,11 @@ def _traced_output(b: _Builder, fn: object) -> torch.Tensor | None:
     return record.output if record else None
 
 
-def _op_node(nid: str, fn: object) -> GraphNode:
+def _op_node(nid: str, fn: object, layer: str | None = None) -> GraphNode:
+    """An operation's circle: its math, after the layer that ran it when one did."""
     name = fn.name()
-    return GraphNode(nid, "op", op_symbol(name), op=name)
+    symbol = op_symbol(name)
+    return GraphNode(nid, "op", f"{layer}: {symbol}" if layer else symbol, op=name)
 
 
 def _output_node(b: _Builder, fn: object, out: torch.Tensor | None) -> str | None:

@@ -3,7 +3,10 @@
 Owns everything between the source text and live, traced tensors: parsing and the
 allow-list check (`parsing`, `source_check`, `placement`), the tree-walking
 interpreter and the operations it may perform (`interpreter`, `operators`,
-`torch_api`, `tensor_api`, `values`, `text`), the budgets and their checks
+`torch_api`, `tensor_api`, `values`, `text`), `torch.nn`, `torch.optim` and
+`torch.utils.data` as real PyTorch objects behind facades (`nn_values`, `nn_api`,
+`module_classes` for user `nn.Module` / `autograd.Function` classes, `optim_api`,
+`data_api`, `private_rng`), the budgets and their checks
 (`budgets`, `limits`, `context`), the trace of operations (`trace`), the engine's
 backward steps recorded with hooks while the program runs (`backward_steps`), and
 the errors a learner sees (`errors`, `explain`).

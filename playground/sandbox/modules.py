@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .data_api import data_members, utils_members
+from .module_classes import autograd_members
+from .nn_api import init_members, nn_members
+from .optim_api import optim_members, scheduler_members
 from .torch_api import numpy_members, torch_members
 from .values import Namespace
 
@@ -21,6 +25,13 @@ Members = Callable[[], dict[str, object]]
 IMPORTABLE: dict[str, tuple[Members, ...]] = {
     "torch": (torch_members,),
     "numpy": (numpy_members,),
+    "torch.nn": (nn_members,),
+    "torch.nn.init": (init_members,),
+    "torch.optim": (optim_members,),
+    "torch.optim.lr_scheduler": (scheduler_members,),
+    "torch.utils": (utils_members,),
+    "torch.utils.data": (data_members,),
+    "torch.autograd": (autograd_members,),
 }
 
 # Bound before the first line runs, so the tutorial's code works without imports.
