@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .torch_api import numpy_members, torch_members
+from .torch_api import (
+    autograd_members,
+    cuda_members,
+    functional_members,
+    numpy_members,
+    torch_members,
+)
 from .values import Namespace
 
 Members = Callable[[], dict[str, object]]
@@ -21,6 +27,9 @@ Members = Callable[[], dict[str, object]]
 IMPORTABLE: dict[str, tuple[Members, ...]] = {
     "torch": (torch_members,),
     "numpy": (numpy_members,),
+    "torch.nn.functional": (functional_members,),
+    "torch.autograd": (autograd_members,),
+    "torch.cuda": (cuda_members,),
 }
 
 # Bound before the first line runs, so the tutorial's code works without imports.
