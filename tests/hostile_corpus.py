@@ -305,6 +305,12 @@ RESOURCE: list[Case] = [
     _budget("torch.cat bomb", "x = torch.ones(10**6)\ny = torch.cat([x, x])\n", 2, "elements"),
     _budget("torch.cat of a list", "x = torch.ones(10**4)\ny = torch.cat([x] * 1000)\n", 2, "elem"),
     _budget("torch.stack bomb", "x = torch.ones(10**3)\ny = torch.stack([x] * 10**4)\n", 2, "elem"),
+    _budget(
+        "numpy broadcast bomb",
+        "a = np.array([1.] * 10**5)\nb = np.array([[1.]] * 10**5)\nc = a - b\n",
+        3,
+        "elements",
+    ),
     _budget("torch.empty huge", "y = torch.empty(10**9)\n", 1, "elements"),
     _budget("torch.Tensor huge", "y = torch.Tensor(10**5, 10**5)\n", 1, "elements"),
     _budget("torch.eye huge", "y = torch.eye(10**7)\n", 1, "elements"),

@@ -74,6 +74,12 @@ t = torch.from_numpy(a)
 print(t, torch.as_tensor(a), torch.tensor(a))
 print(t.numpy(), t.tolist(), t[0, 1].item(), torch.tensor(3.5).item())
 """,
+    "numpy arithmetic": """
+a = np.array([[1., 2.], [3., 4.]], dtype=np.float32)
+b = np.array([1., 2.])
+print(a + b, a * 2, 2 - a, a @ a, a / b, a ** 2, -a, a - a.T if False else a)
+print(torch.from_numpy(a * 3), torch.tensor(a + 1), np.array(torch.ones(2)) * 2)
+""",
     "shape": """
 x = torch.arange(24.).reshape(2, 3, 4)
 print(x.view(6, 4).shape, x.view(-1).shape, x.reshape(4, -1), x.flatten(), x.flatten(1))
@@ -290,6 +296,7 @@ REFUSED_BEFORE_ALLOCATING = {
     "diag": "y = torch.diag(torch.ones(10**5))\n",
     "mask assignment of a broadcast": "x = torch.ones(10**4, 1)\nx[:, [0] * 10**3] = 1.\n",
     "legacy sizes": "y = torch.Tensor(10**4, 10**4)\n",
+    "numpy broadcast": "a = np.array([1.] * 10**5)\nb = np.array([[1.]] * 10**5)\nc = a * b\n",
     "like of a huge size": "y = torch.randn(10**6, 10)\n",
 }
 

@@ -30,6 +30,9 @@ class Size(Enum):
     CUSTOM = "checked by its own code"  # creation, to, one_hot, dropout
 
 
+# Kinds whose result needs no prediction: never larger than an input, or not a tensor.
+FREE_SIZES = frozenset((Size.SAME, Size.REDUCE, Size.SCALAR, Size.CUSTOM))
+
 DIM = ("dim", "keepdim", "axis")
 CREATE = ("dtype", "requires_grad", "device")
 

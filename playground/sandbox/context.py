@@ -17,7 +17,7 @@ from .budgets import Budgets
 from .errors import BudgetExceeded
 from .limits import check_dims, check_numel, shape_bound
 from .text import printable
-from .trace import Tracer, grad_fn_of
+from .trace import Tracer
 
 DEFAULT_SEED = 0
 _TICKET = "_playground_alive"  # key of a tensor's (or autograd node's) ticket
@@ -128,18 +128,27 @@ class RunContext:
             self._count_array(result)
 
     def _count_tensor(self, tensor: torch.Tensor) -> None:
+        # Called for every result of every operation: the checks are inlined.
+        budgets = self.budgets
         numel = tensor.numel()
-        check_numel(numel, self.budgets)
-        check_dims(tensor.ndim, self.budgets)
+        if numel > budgets.tensor_elements:
+            check_numel(numel, budgets)
+        if tensor.ndim > budgets.tensor_dims:
+            check_dims(tensor.ndim, budgets)
         if numel == 0:
             self._check_empty_shape(tuple(tensor.shape))
-        node = grad_fn_of(tensor)
+        try:
+            node = tensor.grad_fn
+        except RuntimeError:  # some views of views changed in place (see `grad_fn_of`)
+            node = None
         holder = tensor.__dict__ if node is None else node.metadata
         if _TICKET in holder:
             return
         # The budget is of 4-byte elements, so it also bounds memory: float64 counts twice.
-        holder[_TICKET] = _Ticket(self.meter, numel * max(1, tensor.element_size() // 4))
-        self._check_alive()
+        size = tensor.element_size()
+        holder[_TICKET] = _Ticket(self.meter, numel if size <= 4 else numel * (size // 4))
+        if self.meter.alive > budgets.alive_elements:
+            self._check_alive()
 
     def _count_array(self, array: np.ndarray) -> None:
         check_numel(array.size, self.budgets)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import torch
 
 from .budgets import Budgets
-from .catalogue import TENSOR_ENTRIES, Entry, Size
+from .catalogue import FREE_SIZES, TENSOR_ENTRIES, Entry, Size
 from .errors import BudgetExceeded
 from .limits import broadcast_numel, check_dims, check_numel, matmul_numel, shape_bound
 
@@ -39,11 +39,11 @@ def check_call(budgets: Budgets, entry: Entry, call: Callable, args: list, kwarg
     tensor has that tensor first in `args` here, for the size rules).
     """
     kind = entry.size
-    if kind in (Size.SAME, Size.REDUCE, Size.SCALAR, Size.CUSTOM, Size.VIEW):
-        if kind is Size.VIEW:
-            _check_view_rank(budgets, args)
+    if kind in FREE_SIZES:
         return
-    if kind is Size.BROADCAST:
+    if kind is Size.VIEW:
+        _check_view_rank(budgets, args)
+    elif kind is Size.BROADCAST:
         check_broadcast(budgets, tensors_in([*args, *kwargs.values()]))
     elif kind is Size.MATMUL:
         a, b = [*tensors_in(args), None, None][:2]

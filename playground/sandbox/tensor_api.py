@@ -78,7 +78,8 @@ def call_method(
         check_plain(list(args) + list(kwargs.values()), f".{name}()", ctx)
         return special(ctx, tensor, list(args), kwargs)
     entry = METHOD_ENTRIES[name]
-    return call_entry(ctx, entry, getattr(tensor, name), [tensor, *args], kwargs, f".{name}()")
+    call = getattr(tensor, name)
+    return call_entry(ctx, entry, call, [tensor, *args], kwargs, f".{name}()", bound=True)
 
 
 def _to(ctx: RunContext, tensor: torch.Tensor, args: list, kwargs: dict) -> torch.Tensor:
@@ -149,7 +150,8 @@ def _view(ctx: RunContext, tensor: torch.Tensor, args: list, kwargs: dict) -> to
     if len(args) == 1 and isinstance(args[0], torch.dtype):
         check_numel(tensor.numel() * tensor.element_size() // args[0].itemsize, ctx.budgets)
         return tensor.view(args[0])
-    return call_entry(ctx, METHOD_ENTRIES["view"], tensor.view, [tensor, *args], kwargs, ".view()")
+    entry = METHOD_ENTRIES["view"]
+    return call_entry(ctx, entry, tensor.view, [tensor, *args], kwargs, ".view()", bound=True)
 
 
 _SPECIAL = {

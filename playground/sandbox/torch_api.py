@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional
 
 from .backward_cost import check_backward_cost
-from .catalogue import FUNCTIONAL, FUNCTIONS, Entry
+from .catalogue import FREE_SIZES, FUNCTIONAL, FUNCTIONS, Entry
 from .context import RunContext
 from .errors import NotAllowed, ProgramError
 from .limits import check_numel, nested_numel, shape_numel
@@ -98,21 +98,30 @@ def prepare_kwargs(ctx: RunContext, entry: Entry, kwargs: Kwargs) -> Kwargs:
 
 
 def call_entry(
-    ctx: RunContext, entry: Entry, call: Callable, args: Args, kwargs: Kwargs, what: str
+    ctx: RunContext,
+    entry: Entry,
+    call: Callable,
+    args: Args,
+    kwargs: Kwargs,
+    what: str,
+    bound: bool = False,
 ) -> object:
-    """Vet, size and call one catalogue entry; `args[0]` is the tensor of a method."""
-    kwargs = prepare_kwargs(ctx, entry, kwargs)
-    check_plain(args, what, ctx)
-    if kwargs:
+    """Vet, size and call one catalogue entry; for a `bound` method `args[0]` is its tensor.
+
+    The hot path of every training loop (`torch.sum`, `.t()`, `.zero_()`), so the
+    checks that cannot apply are skipped rather than run empty.
+    """
+    if kwargs or entry.random:
+        kwargs = prepare_kwargs(ctx, entry, kwargs)
         check_plain([v for k, v in kwargs.items() if k != "generator"], what, ctx)
-    check_call(ctx.budgets, entry, call, args, kwargs)
-    if _is_method(call):
-        return wrap_result(call(*args[1:], **kwargs))
-    return wrap_result(call(*args, **kwargs))
-
-
-def _is_method(call: Callable) -> bool:
-    return isinstance(getattr(call, "__self__", None), torch.Tensor)
+    if len(args) > bound:
+        check_plain(args[1:] if bound else args, what, ctx)
+    if entry.size not in FREE_SIZES:
+        check_call(ctx.budgets, entry, call, args, kwargs)
+    result = call(*args[1:], **kwargs) if bound else call(*args, **kwargs)
+    if type(result) is torch.Tensor:
+        return result
+    return wrap_result(result)
 
 
 def _generic(entry: Entry, fn: Callable, what: str) -> Callable:
