@@ -337,6 +337,12 @@ RESOURCE: list[Case] = [
     _budget(
         "nonzero of a full tensor", "y = torch.nonzero(torch.ones(1000, 1000))\n", 1, "nonzero"
     ),
+    _budget(
+        "where(cond) of many dimensions",
+        "c = torch.ones([2 * 10**4] + [1] * 99) > 0\ni = torch.where(c)\n",
+        2,
+        "nonzero",
+    ),
     _budget("split into a million", "x = torch.ones(10**6)\np = x.split(1)\n", 2, "tensors"),
     _budget(
         "fancy index bomb",

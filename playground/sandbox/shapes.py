@@ -41,7 +41,9 @@ def check_call(budgets: Budgets, entry: Entry, call: Callable, args: list, kwarg
     kind = entry.size
     if kind in FREE_SIZES:
         return
-    if kind is Size.VIEW:
+    if kind is Size.NONZERO or (entry.name == "where" and len(args) == 1 and not kwargs):
+        _check_nonzero(budgets, args)  # `torch.where(cond)` is `nonzero(as_tuple=True)`
+    elif kind is Size.VIEW:
         _check_view_rank(budgets, args)
     elif kind is Size.BROADCAST:
         check_broadcast(budgets, tensors_in([*args, *kwargs.values()]))
@@ -52,8 +54,6 @@ def check_call(budgets: Budgets, entry: Entry, call: Callable, args: list, kwarg
     elif kind is Size.OUTER:
         sizes = [t.numel() for t in tensors_in(args)]
         check_numel(math.prod(sizes), budgets, "The outer product")
-    elif kind is Size.NONZERO or (entry.name == "where" and len(args) == 1):
-        _check_nonzero(budgets, args)
     elif kind is Size.PIECES:
         _check_pieces(budgets, entry.name, args, kwargs)
     elif kind is Size.META:
