@@ -321,6 +321,12 @@ RESOURCE: list[Case] = [
     _budget("x.repeat bomb", P + "y = x.repeat(10**6, 10**6)\n", 2, "elements"),
     _budget("x.repeat of a big x", "x = torch.ones(10**6)\ny = x.repeat(2)\n", 2, "elements"),
     _budget("torch.diag bomb", "x = torch.ones(10**6)\ny = torch.diag(x)\n", 2, "elements"),
+    _budget(
+        "torch.max of two tensors broadcast",
+        "a = torch.ones(10**5, 1)\nb = torch.ones(1, 10**5)\nc = torch.max(a, b)\n",
+        3,
+        "elements",
+    ),
     _budget("outer bomb", "x = torch.ones(10**5)\ny = torch.outer(x, x)\n", 2, "elements"),
     _budget(
         "torch.where broadcast",

@@ -193,6 +193,7 @@ print(w, loss, torch.is_tensor(w), torch.is_tensor(3))
 a = torch.tensor([[1., 2.], [3., 4.]])
 print(torch.sum(a, dim=0, keepdim=True), a.mean(axis=1), torch.max(a, dim=1, keepdim=True))
 print(a.argmax(dim=0, keepdim=True), torch.softmax(a, dim=-1), a.std(dim=0, keepdim=True))
+print(torch.sum(a, axis=1, keepdims=True), a.mean(axis=0, keepdims=True), torch.max(a, a.t()))
 print(torch.cat(tensors=[a, a], dim=1).shape, a.transpose(dim0=0, dim1=1), a.unsqueeze(dim=1).shape)
 """,
 }

@@ -33,7 +33,7 @@ class Size(Enum):
 # Kinds whose result needs no prediction: never larger than an input, or not a tensor.
 FREE_SIZES = frozenset((Size.SAME, Size.REDUCE, Size.SCALAR, Size.CUSTOM))
 
-DIM = ("dim", "keepdim", "axis")
+DIM = ("dim", "keepdim", "axis", "keepdims")
 CREATE = ("dtype", "requires_grad", "device")
 
 

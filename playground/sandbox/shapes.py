@@ -40,6 +40,10 @@ def check_call(budgets: Budgets, entry: Entry, call: Callable, args: list, kwarg
     """
     kind = entry.size
     if kind in FREE_SIZES:
+        # `torch.max(a, b)`, `x.add_(y)`: a second tensor operand broadcasts against the first.
+        tensors = tensors_in([*args, *kwargs.values()])
+        if len(tensors) > 1:
+            check_broadcast(budgets, tensors)
         return
     if kind is Size.NONZERO or (entry.name == "where" and len(args) == 1 and not kwargs):
         _check_nonzero(budgets, args)  # `torch.where(cond)` is `nonzero(as_tuple=True)`

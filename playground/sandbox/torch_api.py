@@ -116,7 +116,7 @@ def call_entry(
         check_plain([v for k, v in kwargs.items() if k != "generator"], what, ctx)
     if len(args) > bound:
         check_plain(args[1:] if bound else args, what, ctx)
-    if entry.size not in FREE_SIZES:
+    if entry.size not in FREE_SIZES or len(args) > 1 + bound or kwargs:
         check_call(ctx.budgets, entry, call, args, kwargs)
     result = call(*args[1:], **kwargs) if bound else call(*args, **kwargs)
     if type(result) is torch.Tensor:
