@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from .graph.render_dot import dot_source
@@ -20,6 +21,14 @@ from .isolated import run_isolated
 from .isolation import WorkerPool
 from .isolation.limits import Limits
 from .runner import RunResult
+from .sandbox.budgets import (
+    ENVIRONMENT_VARIABLE,
+    HOSTED_BUDGETS,
+    LOCAL_BUDGETS,
+    PROFILES,
+    Budgets,
+    budgets_named,
+)
 from .training import datasets
 from .training.descent import OPTIMIZERS, TrainConfig, train
 
@@ -44,9 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         print("error: --max-nodes must be at least 1", file=sys.stderr)
         return 2
+    budgets = budgets_named(args.budgets)
     if args.command == "eval":
-        return _eval(source, args.json, args.max_nodes)
-    return _graph(source, args.format, args.raw, args.max_nodes)
+        return _eval(source, args.json, args.max_nodes, budgets)
+    return _graph(source, args.format, args.raw, args.max_nodes, budgets)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,11 +68,13 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("file", nargs="?", default="-", help="program file, or - for stdin")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     _max_nodes_argument(ev)
+    _budgets_argument(ev)
     gr = sub.add_parser("graph", help="write the autograd graph of a program")
     gr.add_argument("file", nargs="?", default="-", help="program file, or - for stdin")
     gr.add_argument("--format", choices=("dot", "svg", "json"), default="dot")
     gr.add_argument("--raw", action="store_true", help="PyTorch's own view of the graph")
     _max_nodes_argument(gr)
+    _budgets_argument(gr)
     _train_parser(sub)
     return parser
 
@@ -74,6 +86,16 @@ def _max_nodes_argument(sub: argparse.ArgumentParser) -> None:
         default=None,
         metavar="N",
         help="keep the N nodes nearest the output and summarise the rest (default: every node)",
+    )
+
+
+def _budgets_argument(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--budgets",
+        choices=tuple(PROFILES),
+        default=os.environ.get(ENVIRONMENT_VARIABLE) or "hosted",
+        help="hosted: the server's limits (default); local: ten times the sizes and "
+        "counts and 30 s, for one user on their own machine (or PLAYGROUND_BUDGETS=local)",
     )
 
 
@@ -105,20 +127,22 @@ def _read(path: str) -> str:
         return handle.read()
 
 
-def _run(source: str, max_nodes: int | None) -> RunResult:
+def _run(source: str, max_nodes: int | None, budgets: Budgets = HOSTED_BUDGETS) -> RunResult:
     """The program in a worker process, as on the server: one that crashes PyTorch or
     outgrows its memory ends as an error result, not as a dead command. Plain fork:
     this process runs no other threads. Describing a whole graph of tens of thousands
     of nodes takes seconds, so the worker's clock allows for it."""
-    pool = WorkerPool(workers=1, limits=Limits.from_environment(), start="fork", preload=())
+    limits = Limits.local() if budgets is LOCAL_BUDGETS else Limits.from_environment()
+    pool = WorkerPool(workers=1, limits=limits, start="fork", preload=())
+    seconds = DESCRIBE_SECONDS + budgets.wall_seconds
     try:
-        return run_isolated(pool, source, max_nodes=max_nodes, seconds=DESCRIBE_SECONDS)
+        return run_isolated(pool, source, budgets=budgets, max_nodes=max_nodes, seconds=seconds)
     finally:
         pool.close()
 
 
-def _eval(source: str, as_json: bool, max_nodes: int | None) -> int:
-    result = _run(source, max_nodes)
+def _eval(source: str, as_json: bool, max_nodes: int | None, budgets: Budgets) -> int:
+    result = _run(source, max_nodes, budgets)
     if as_json:
         print(json.dumps(result.to_json()))
     else:
@@ -129,8 +153,8 @@ def _eval(source: str, as_json: bool, max_nodes: int | None) -> int:
     return 0 if result.ok else 1
 
 
-def _graph(source: str, fmt: str, raw: bool, max_nodes: int | None) -> int:
-    result = _run(source, max_nodes)
+def _graph(source: str, fmt: str, raw: bool, max_nodes: int | None, budgets: Budgets) -> int:
+    result = _run(source, max_nodes, budgets)
     graph = result.raw_graph if raw else result.graph
     if graph is None:
         message = result.error.message if result.error else "the program built no graph"

@@ -442,3 +442,23 @@ def test_max_nodes_must_be_a_positive_number(inproc, value):
     assert status == 2
     assert out == ""
     assert "max-nodes" in err
+
+
+def test_budgets_local_raises_the_limits_for_one_run(inproc):
+    """Two million elements: past the hosted per-tensor budget, within the local one."""
+    source = "x = torch.zeros(2000, 1000)\nprint(x.shape)\n"
+    status, out, _ = inproc(["eval", "--json"], source)
+    assert status == 1 and json.loads(out)["error"]["kind"] == "budget"
+    status, out, _ = inproc(["eval", "--json", "--budgets", "local"], source)
+    assert status == 0, out
+    assert json.loads(out)["output"] == "torch.Size([2000, 1000])\n"
+
+
+def test_budgets_profile_comes_from_the_environment(monkeypatch):
+    from playground.sandbox import budgets
+
+    monkeypatch.setenv("PLAYGROUND_BUDGETS", "local")
+    assert budgets.budgets_from_environment() == budgets.LOCAL_BUDGETS
+    monkeypatch.setenv("PLAYGROUND_BUDGETS", "")
+    assert budgets.budgets_from_environment() == budgets.HOSTED_BUDGETS
+    assert budgets.DEFAULT_BUDGETS == budgets.HOSTED_BUDGETS  # the tests run hosted

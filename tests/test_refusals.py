@@ -77,7 +77,12 @@ REFUSALS: dict[str, tuple[str, str, int, str]] = {
         "enable_grad",
     ),
     "tensor.tofile": (PRELUDE + "x.tofile('x.bin')\n", "not_allowed", 2, "tofile"),
-    "tensor.numpy": (PRELUDE + "a = x.numpy()\n", "not_allowed", 2, "numpy"),
+    "tensor.untyped_storage": (
+        PRELUDE + "a = x.untyped_storage()\n",
+        "not_allowed",
+        2,
+        "untyped_storage",
+    ),
     "grad_fn internals": (
         PRELUDE + "y = x * 2\nn = y.grad_fn.next_functions\n",
         "not_allowed",

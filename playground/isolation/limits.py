@@ -15,6 +15,8 @@ import signal
 from dataclasses import dataclass
 
 MB = 2**20
+LOCAL_MEMORY_MB = 4096
+LOCAL_CPU_SECONDS = 90.0
 # This worker process's view of the pool's shared line slots (set by `start_worker`;
 # each worker is one process serving one pool, so nothing here is shared between
 # students: a task only ever writes the slot it was handed).
@@ -31,8 +33,20 @@ class Limits:
 
     @classmethod
     def from_environment(cls) -> Limits:
-        """The defaults, with `PLAYGROUND_MEMORY_MB` set per deployment."""
+        """The defaults, with `PLAYGROUND_MEMORY_MB` set per deployment.
+
+        `PLAYGROUND_BUDGETS=local` (one user on their own machine, see
+        `sandbox/budgets.py`) gives the worker room for the local budgets.
+        """
+        if os.environ.get("PLAYGROUND_BUDGETS") == "local":
+            return cls.local()
         return cls(memory_mb=int(os.environ.get("PLAYGROUND_MEMORY_MB", cls.memory_mb)))
+
+    @classmethod
+    def local(cls) -> Limits:
+        """Room for the `local` budgets: 30 s of wall time, ten times the tensors."""
+        memory = int(os.environ.get("PLAYGROUND_MEMORY_MB", LOCAL_MEMORY_MB))
+        return cls(memory_mb=memory, cpu_seconds=LOCAL_CPU_SECONDS)
 
 
 def _vm_size() -> int:

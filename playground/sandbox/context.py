@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import time
+import weakref
 
 import numpy as np
 import torch
@@ -19,6 +20,40 @@ from .text import printable
 from .trace import Tracer
 
 DEFAULT_SEED = 0
+_TICKET = "_playground_alive"  # key of a tensor's (or autograd node's) ticket
+
+
+class AliveMeter:
+    """Tensor elements alive now: tickets add to it when made, and give back when freed."""
+
+    __slots__ = ("alive",)
+
+    def __init__(self) -> None:
+        self.alive = 0
+
+
+class _Ticket:
+    """Kept in a tensor's `__dict__` or an autograd node's `metadata`: freed with it.
+
+    PyTorch keeps a tensor's Python object (and so this ticket) alive as long as C++
+    holds the tensor (a graph saving an input, a leaf's accumulator); a node keeps
+    its ticket as long as the graph holds the node, which covers the outputs a node
+    saves for backward (`exp`, `tanh`, `softmax` keep their result).
+    """
+
+    __slots__ = ("meter", "size")
+
+    def __init__(self, meter: AliveMeter, size: int) -> None:
+        self.meter = meter
+        self.size = size
+        meter.alive += size
+
+    def __del__(self) -> None:
+        self.meter.alive -= self.size
+
+
+def _release(meter: AliveMeter, size: int) -> None:
+    meter.alive -= size
 
 
 class RunContext:
@@ -50,7 +85,7 @@ class RunContext:
         self.ops = 0
         self.iterations = 0
         self.call_depth = 0
-        self.elements = 0
+        self.meter = AliveMeter()
         self.items = 0
         self._output: list[str] = []
         self._output_chars = 0
@@ -85,29 +120,59 @@ class RunContext:
         self.tick()
 
     def count_elements(self, result: object) -> None:
-        """Count a new tensor's (or view's) elements against the total budget.
+        """Count a new tensor's (or view's) elements while it is alive.
 
-        Views share memory, but each is copied when the run is described, so
-        every tensor object a program can name is counted. The per-tensor limits are
-        checked here again, after the fact, for the operations whose size is hard to
-        predict (`arange` with an integer dtype, `.view(dtype)`).
+        Views share memory, but each is copied when the run is described, so every
+        tensor object a program can name is counted, once, until it is freed (an
+        autograd result until its node is freed). The per-tensor limits are checked
+        here again, after the fact, for the operations whose size is hard to predict
+        (`arange` with an integer dtype, `.view(dtype)`).
         """
-        if isinstance(result, torch.Tensor | np.ndarray):
-            numel = result.numel() if isinstance(result, torch.Tensor) else result.size
-            check_numel(numel, self.budgets)
-            check_dims(result.ndim, self.budgets)
-            if numel == 0:
-                self._check_empty_shape(tuple(result.shape))
-            # The budget is of 4-byte elements, so it also bounds memory: float64 counts twice.
-            size = result.element_size() if isinstance(result, torch.Tensor) else result.itemsize
-            self.elements += numel * max(1, size // 4)
-            if self.elements > self.budgets.total_elements:
-                raise BudgetExceeded(
-                    f"The program created more than {self.budgets.total_elements:,} "
-                    "tensor elements in total.",
-                    hint="Use fewer loop iterations or smaller tensors "
-                    "(a float64 element counts as two).",
-                )
+        if isinstance(result, torch.Tensor):
+            self._count_tensor(result)
+        elif isinstance(result, np.ndarray):
+            self._count_array(result)
+
+    def _count_tensor(self, tensor: torch.Tensor) -> None:
+        # Called for every result of every operation: the checks are inlined.
+        budgets = self.budgets
+        numel = tensor.numel()
+        if numel > budgets.tensor_elements:
+            check_numel(numel, budgets)
+        if tensor.ndim > budgets.tensor_dims:
+            check_dims(tensor.ndim, budgets)
+        if numel == 0:
+            self._check_empty_shape(tuple(tensor.shape))
+        try:
+            node = tensor.grad_fn
+        except RuntimeError:  # some views of views changed in place (see `grad_fn_of`)
+            node = None
+        holder = tensor.__dict__ if node is None else node.metadata
+        if _TICKET in holder:
+            return
+        # The budget is of 4-byte elements, so it also bounds memory: float64 counts twice.
+        size = tensor.element_size()
+        holder[_TICKET] = _Ticket(self.meter, numel if size <= 4 else numel * (size // 4))
+        if self.meter.alive > budgets.alive_elements:
+            self._check_alive()
+
+    def _count_array(self, array: np.ndarray) -> None:
+        check_numel(array.size, self.budgets)
+        check_dims(array.ndim, self.budgets)
+        size = array.size * max(1, array.itemsize // 4)
+        self.meter.alive += size
+        weakref.finalize(array, _release, self.meter, size)
+        self._check_alive()
+
+    def _check_alive(self) -> None:
+        if self.meter.alive > self.budgets.alive_elements:
+            raise BudgetExceeded(
+                f"The program holds more than {self.budgets.alive_elements:,} "
+                "tensor elements at once.",
+                hint="Keep fewer or smaller tensors alive: every tensor a name or list "
+                "holds counts, and so does each result of a graph not yet freed "
+                "(a float64 element counts as two).",
+            )
 
     def _check_empty_shape(self, shape: tuple[int, ...]) -> None:
         """An empty tensor is free, but reducing its empty dimension is not."""
@@ -119,16 +184,16 @@ class RunContext:
             )
 
     def count_items(self, count: int, references: bool = False) -> None:
-        """Count the items of a new string or list against the same total budget.
+        """Count the items of a new string or list against the run's total.
 
         Each sequence is bounded on its own; this bounds how many a loop can make.
         A list or tuple item is an 8-byte reference, so `references` counts it twice
         (the budget is of 4-byte tensor elements, keeping memory bounded too).
         """
         self.items += count * (2 if references else 1)
-        if self.items > self.budgets.total_elements:
+        if self.items > self.budgets.total_items:
             raise BudgetExceeded(
-                f"The program built more than {self.budgets.total_elements:,} characters "
+                f"The program built more than {self.budgets.total_items:,} characters "
                 "or list items in total.",
                 hint="Use fewer loop iterations or shorter strings and lists "
                 "(a list item counts as two).",

@@ -19,9 +19,10 @@ from .errors import BudgetExceeded, NotAllowed, PlaygroundError, ProgramError, U
 from .explain import describe_exception, hint_for
 from .limits import check_length
 from .python_api import make_builtins
+from .shapes import check_index, index_list
 from .tensor_api import METHODS, call_method, get_attribute, set_attribute
 from .text import array_text, to_repr, to_text
-from .torch_api import refuse_member
+from .torch_api import CREATORS, refuse_member
 from .trace import grad_fn_of
 from .values import (
     BoundMethod,
@@ -227,10 +228,13 @@ class Interpreter:
         if isinstance(container, torch.Tensor):
             if not isinstance(value, torch.Tensor | bool | int | float):
                 raise ProgramError("A tensor element can only be set to a number or tensor.")
+            check_index(self.ctx.budgets, container, index)
             container[index] = value
             self.ctx.count_op(container)
             self.ctx.tracer.record(container, (value,))
         elif isinstance(container, list):
+            if not isinstance(index, int | slice):
+                raise ProgramError("List indices must be whole numbers or slices.")
             container[index] = value
         else:
             raise ProgramError(f"Cannot assign into {type_name(container)}.")
@@ -327,6 +331,7 @@ class Interpreter:
         container = self._eval(node.value)
         index = self._index(node.slice)
         if isinstance(container, torch.Tensor):
+            check_index(self.ctx.budgets, container, index)
             result = container[index]
             self.ctx.count_op(result)
             self.ctx.tracer.record(result, (container,))
@@ -342,7 +347,7 @@ class Interpreter:
         raise ProgramError(f"{type_name(container)} cannot be indexed.")
 
     def _index(self, node: ast.expr) -> object:
-        """Indices are ints, slices, None and `...`: never tensors (no fancy indexing)."""
+        """Indices: ints, slices, None, `...`, index or mask tensors, lists of ints or bools."""
         if isinstance(node, ast.Slice):
             parts = [
                 None if p is None else self._eval(p) for p in (node.lower, node.upper, node.step)
@@ -359,10 +364,14 @@ class Interpreter:
             value is None
             or value is Ellipsis
             or (isinstance(value, int) and not isinstance(value, bool))
+            or isinstance(value, torch.Tensor)
         ):
             return value
+        if isinstance(value, list) and index_list(value):
+            return value
         raise ProgramError(
-            f"Indices must be whole numbers, slices or None, not {type_name(value)}."
+            "Indices must be whole numbers, slices, None, lists of whole numbers, "
+            f"index tensors or boolean masks, not {type_name(value)}."
         )
 
     def _e_Slice(self, node: ast.Slice) -> object:
@@ -435,6 +444,12 @@ class Interpreter:
             if name.endswith("pow"):
                 kept = operands
             self.ctx.tracer.record(result, kept)
+        elif isinstance(result, tuple | list) and result and isinstance(result[0], torch.Tensor):
+            # split, chunk, max(dim=...), autograd.grad: each piece is a tensor of the run
+            kept = tuple(o for o in operands if isinstance(o, torch.Tensor))
+            for piece in result:
+                self.ctx.count_op(piece)
+                self.ctx.tracer.record(piece, kept)
 
     def _call_closure(self, fn: Closure, args: list, kwargs: dict) -> object:
         scope = self._bind_arguments(fn, args, kwargs)
@@ -475,22 +490,6 @@ class Interpreter:
                     raise ProgramError(f"{name}() is missing the argument `{param}`.")
                 scope[param] = fn.defaults[position - first_default]
         return scope
-
-
-CREATORS = frozenset(
-    f"torch.{n}"
-    for n in (
-        "tensor",
-        "full",
-        "arange",
-        "linspace",
-        "randn",
-        "rand",
-        "zeros",
-        "ones",
-        "from_numpy",
-    )
-)
 
 
 def _is_leaf(value: object) -> bool:

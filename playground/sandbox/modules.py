@@ -13,10 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .data_api import data_members, utils_members
-from .module_classes import autograd_members
+from .module_classes import autograd_members as function_members
 from .nn_api import init_members, nn_members
 from .optim_api import optim_members, scheduler_members
-from .torch_api import numpy_members, torch_members
+from .torch_api import (
+    autograd_members,
+    cuda_members,
+    functional_members,
+    numpy_members,
+    torch_members,
+)
 from .values import Namespace
 
 Members = Callable[[], dict[str, object]]
@@ -26,12 +32,14 @@ IMPORTABLE: dict[str, tuple[Members, ...]] = {
     "torch": (torch_members,),
     "numpy": (numpy_members,),
     "torch.nn": (nn_members,),
+    "torch.nn.functional": (functional_members,),
     "torch.nn.init": (init_members,),
     "torch.optim": (optim_members,),
     "torch.optim.lr_scheduler": (scheduler_members,),
     "torch.utils": (utils_members,),
     "torch.utils.data": (data_members,),
-    "torch.autograd": (autograd_members,),
+    "torch.autograd": (autograd_members, function_members),
+    "torch.cuda": (cuda_members,),
 }
 
 # Bound before the first line runs, so the tutorial's code works without imports.

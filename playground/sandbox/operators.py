@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import math
 import operator
 from collections.abc import Callable
 
@@ -20,6 +21,8 @@ from .limits import (
     check_length,
     check_numel,
     check_repeat,
+    matmul_numel,
+    shape_bound,
 )
 from .torch_api import check_matmul
 from .values import type_name
@@ -58,6 +61,8 @@ def binary(
         return _tensor_binary(ctx, symbol, fn, left, right)
     if isinstance(left, _NUMBER) and isinstance(right, _NUMBER):
         return _number_binary(ctx, symbol, plain, left, right)
+    if isinstance(left, np.ndarray) or isinstance(right, np.ndarray):
+        return _array_binary(ctx, symbol, plain, left, right)
     if symbol in ("+", "*") and (isinstance(left, _SEQUENCE) or isinstance(right, _SEQUENCE)):
         return _sequence_binary(ctx, symbol, plain, left, right)
     raise ProgramError(
@@ -83,6 +88,31 @@ def _tensor_binary(
     result = fn(left, right)
     ctx.count_op(result)
     ctx.tracer.record(result, (left, right))
+    return result
+
+
+def _array_binary(
+    ctx: RunContext, symbol: str, fn: Callable, left: object, right: object
+) -> np.ndarray:
+    """NumPy arithmetic on arrays and numbers, sized like tensors' before computing."""
+    shapes = []
+    for value in (left, right):
+        if isinstance(value, np.ndarray):
+            shapes.append(value.shape)
+        elif not isinstance(value, _NUMBER):
+            raise ProgramError(
+                f"Unsupported operand types for {symbol}: {type_name(left)} and {type_name(right)}."
+            )
+    if symbol == "@":
+        if len(shapes) != 2:
+            raise ProgramError("@ multiplies two arrays.")
+        if shape_bound(shapes[0]) * shape_bound(shapes[1]) > ctx.budgets.tensor_elements:
+            check_numel(matmul_numel(*shapes), ctx.budgets, "The matrix product")
+    elif math.prod(shape_bound(s) for s in shapes) > ctx.budgets.tensor_elements:
+        check_numel(broadcast_numel(*shapes), ctx.budgets)
+    with np.errstate(all="ignore"):  # NumPy's warnings go to stderr, not the program
+        result = fn(left, right)
+    ctx.count_op(result)
     return result
 
 
@@ -132,10 +162,10 @@ def unary(ctx: RunContext, op: ast.unaryop, value: object) -> object:
     """`-x`, `+x`, `not x`."""
     if isinstance(op, ast.Not):
         return not truth(value)
-    if not isinstance(value, torch.Tensor | _NUMBER):
+    if not isinstance(value, torch.Tensor | np.ndarray | _NUMBER):
         raise ProgramError(f"Bad operand type for unary minus: {type_name(value)}.")
     result = -value if isinstance(op, ast.USub) else +value
-    if isinstance(value, torch.Tensor):
+    if isinstance(value, torch.Tensor | np.ndarray):
         ctx.count_op(result)
         ctx.tracer.record(result, (value,))
     return result

@@ -11,24 +11,14 @@ import torch.fx.experimental.symbolic_shapes
 
 from .backward_cost import check_backward_cost
 from .backward_steps import all_nodes, recorded_backward
+from .catalogue import METHOD_ENTRIES
 from .context import RunContext
 from .errors import NotAllowed, ProgramError
-from .limits import broadcast_bound, broadcast_numel, check_dims, check_numel
-from .torch_api import check_plain, node_view
+from .limits import check_numel
+from .torch_api import call_entry, check_device, check_plain, node_view
 
-# Method name -> keyword arguments it accepts.
-METHODS: dict[str, frozenset[str]] = {
-    name: frozenset(kws)
-    for name, kws in {
-        "t": (), "sum": ("dim", "keepdim"), "mean": ("dim", "keepdim"), "pow": (),
-        "exp": (), "log": (), "tanh": (), "sigmoid": (), "relu": (), "abs": (),
-        "sqrt": (), "sin": (), "cos": (), "backward": ("retain_graph", "gradient"),
-        "zero_": (), "item": (), "numel": (), "retain_grad": (), "detach": (),
-        "requires_grad_": ("requires_grad",), "reshape": (), "view": (), "size": (),
-        "dim": (), "clone": (), "float": (), "double": (), "square": (), "neg": (),
-        "norm": ("dim", "keepdim"),
-    }.items()
-}  # fmt: skip
+# Method name -> keyword arguments it accepts (the catalogue's rows for `tensor.name`).
+METHODS: dict[str, frozenset[str]] = {name: e.keywords for name, e in METHOD_ENTRIES.items()}
 
 SETTABLE = frozenset({"requires_grad", "grad", "data"})
 
@@ -59,6 +49,8 @@ _ATTRIBUTES = {
     "is_leaf": lambda t: t.is_leaf,
     "dtype": lambda t: t.dtype,
     "ndim": lambda t: t.dim(),
+    "device": lambda t: t.device,
+    "mT": lambda t: t.mT,
 }
 
 
@@ -76,32 +68,97 @@ def set_attribute(tensor: torch.Tensor, attr: str, value: object) -> None:
 def call_method(
     ctx: RunContext, tensor: torch.Tensor, name: str, args: list, kwargs: dict
 ) -> object:
-    """Call an allow-listed tensor method after checking its inputs."""
+    """Call an allow-listed tensor method after checking its inputs and result size."""
     allowed = METHODS[name]
     unknown = set(kwargs) - allowed
     if unknown:
         raise ProgramError(f"`.{name}()` does not accept `{sorted(unknown)[0]}=` here.")
-    check_plain(list(args) + list(kwargs.values()), f".{name}()", ctx)
-    if name == "pow" and args and broadcast_bound(tensor, args[0]) > ctx.budgets.tensor_elements:
-        check_numel(
-            broadcast_numel(tensor.shape, getattr(args[0], "shape", ())),
-            ctx.budgets,
-        )
-    if name in ("reshape", "view"):
-        _check_new_shape(ctx, tensor, args)
-    if name == "backward":
-        return _backward(ctx, tensor, args, kwargs)
-    return getattr(tensor, name)(*args, **kwargs)
+    special = _SPECIAL.get(name)
+    if special is not None:
+        check_plain(list(args) + list(kwargs.values()), f".{name}()", ctx)
+        return special(ctx, tensor, list(args), kwargs)
+    entry = METHOD_ENTRIES[name]
+    call = getattr(tensor, name)
+    return call_entry(ctx, entry, call, [tensor, *args], kwargs, f".{name}()", bound=True)
 
 
-def _check_new_shape(ctx: RunContext, tensor: torch.Tensor, args: list) -> None:
-    """`.reshape(...)` / `.view(...)`: the rank, and the elements of `.view(dtype)`."""
+def _to(ctx: RunContext, tensor: torch.Tensor, args: list, kwargs: dict) -> torch.Tensor:
+    """`.to(dtype)`, `.to("cpu")`, `.to(device, dtype)`, `.to(other)`: the CPU only."""
+    for value in [*args, kwargs.get("device")]:
+        if isinstance(value, str | torch.device):
+            check_device(value)
+        elif not isinstance(value, torch.dtype | torch.Tensor | type(None)):
+            raise ProgramError(".to() takes a dtype, a device or a tensor.")
+    return tensor.to(*args, **kwargs)
+
+
+_TYPE_NAMES = {
+    f"torch.{legacy}": dtype
+    for legacy, dtype in {
+        "FloatTensor": torch.float32, "DoubleTensor": torch.float64,
+        "HalfTensor": torch.float16, "LongTensor": torch.int64, "IntTensor": torch.int32,
+        "ShortTensor": torch.int16, "CharTensor": torch.int8, "ByteTensor": torch.uint8,
+        "BoolTensor": torch.bool,
+    }.items()
+}  # fmt: skip
+
+
+def _type(ctx: RunContext, tensor: torch.Tensor, args: list, kwargs: dict) -> object:
+    """`.type()` names the tensor type; `.type(torch.float64)` or a type name converts."""
+    dtype = args[0] if args else kwargs.get("dtype")
+    if dtype is None:
+        return tensor.type()
+    if isinstance(dtype, str):
+        if dtype.startswith("torch.cuda."):
+            check_device("cuda")
+        if dtype not in _TYPE_NAMES:
+            raise ProgramError(f"Unknown tensor type {dtype[:40]!r}; use e.g. torch.float32.")
+        dtype = _TYPE_NAMES[dtype]
+    if not isinstance(dtype, torch.dtype):
+        raise ProgramError(".type() takes a dtype, e.g. x.type(torch.float64).")
+    return tensor.type(dtype)
+
+
+def _cpu(ctx: RunContext, tensor: torch.Tensor, args: list, kwargs: dict) -> torch.Tensor:
+    if args:
+        raise ProgramError(".cpu() takes no arguments here.")
+    return tensor.cpu()
+
+
+def _cuda(ctx: RunContext, tensor: torch.Tensor, args: list, kwargs: dict) -> None:
+    check_device("cuda")
+
+
+def _tolist(ctx: RunContext, tensor: torch.Tensor, args: list, kwargs: dict) -> object:
+    """A nested list of Python numbers: each a 32-byte object, eight 4-byte items."""
+    if args:
+        raise ProgramError(".tolist() takes no arguments.")
+    ctx.count_items(tensor.numel() * 8)
+    return tensor.tolist()
+
+
+def _numpy(ctx: RunContext, tensor: torch.Tensor, args: list, kwargs: dict) -> object:
+    if args:
+        raise ProgramError(".numpy() takes no arguments here.")
+    array = tensor.numpy()
+    ctx.count_elements(array)
+    return array
+
+
+def _view(ctx: RunContext, tensor: torch.Tensor, args: list, kwargs: dict) -> torch.Tensor:
+    """`.view(shape)` and `.view(dtype)`: float64 -> bool is eight elements for each one."""
     if len(args) == 1 and isinstance(args[0], torch.dtype):
-        # float64 -> bool: eight elements for each one.
         check_numel(tensor.numel() * tensor.element_size() // args[0].itemsize, ctx.budgets)
-        return
-    sizes = args[0] if len(args) == 1 and isinstance(args[0], list | tuple) else args
-    check_dims(len(sizes), ctx.budgets)
+        return tensor.view(args[0])
+    entry = METHOD_ENTRIES["view"]
+    return call_entry(ctx, entry, tensor.view, [tensor, *args], kwargs, ".view()", bound=True)
+
+
+_SPECIAL = {
+    "to": _to, "type": _type, "cpu": _cpu, "cuda": _cuda, "tolist": _tolist,
+    "numpy": _numpy, "view": _view,
+    "backward": lambda ctx, tensor, args, kwargs: _backward(ctx, tensor, args, kwargs),
+}  # fmt: skip
 
 
 STEP_THROUGH_NODES = 400  # larger graphs run backward without recording its steps
@@ -109,6 +166,10 @@ STEP_THROUGH_NODES = 400  # larger graphs run backward without recording its ste
 
 def _backward(ctx: RunContext, tensor: torch.Tensor, args: list, kwargs: dict) -> None:
     """`tensor.backward()`, recording the engine's steps when the graph is small."""
+    if "inputs" in kwargs or "create_graph" in kwargs:
+        check_backward_cost(ctx, tensor)
+        tensor.backward(*args, **kwargs)
+        return
     if args:
         kwargs = {"gradient": args[0], **kwargs}
     check_backward_cost(ctx, tensor)

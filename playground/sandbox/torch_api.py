@@ -1,8 +1,10 @@
-"""The allow-list: every torch, numpy and Python function a program may call.
+"""The `torch`, `torch.nn.functional`, `torch.autograd`, `torch.cuda` and `np` a program sees.
 
-Each entry checks its arguments and predicts the size of its result before
-PyTorch allocates anything. Nothing here is looked up by a user-supplied string
-except as a key into these tables.
+Most members come from the catalogue (`catalogue.py`): one generic caller checks
+the arguments, predicts the result's size (`shapes.py`) and calls the real
+function named in the table. Creation functions, randomness and devices have
+their own code here. Nothing is looked up by a user-supplied string except as a
+key into these tables.
 """
 
 from __future__ import annotations
@@ -12,17 +14,16 @@ from collections.abc import Callable
 
 import numpy as np
 import torch
+import torch.nn.functional
 
+from .backward_cost import check_backward_cost
+from .catalogue import FREE_SIZES, FUNCTIONAL, FUNCTIONS, Entry
 from .context import RunContext
 from .errors import NotAllowed, ProgramError
-from .limits import (
-    check_numel,
-    matmul_numel,
-    nested_numel,
-    shape_bound,
-    shape_numel,
-)
+from .limits import check_numel, nested_numel, shape_numel
+from .shapes import check_broadcast, check_call, check_matmul_shapes
 from .text import to_text
+from .torch_values import GeneratorObject, TensorType, seed_value, wrap_result
 from .values import DTYPES, NUMPY_DTYPES, Builtin, Namespace, NodeView, NoGrad
 
 Args = list[object]
@@ -30,188 +31,15 @@ Kwargs = dict[str, object]
 
 _NUMBER = bool | int | float
 _TICK_ITEMS = 1 << 16  # list items read between two clock checks
+_PLAIN = (*_NUMBER.__args__, str, type(None), torch.Tensor, torch.dtype, torch.device)
+
+EXTRA_DTYPES = {
+    "half": torch.float16, "bfloat16": torch.bfloat16, "int16": torch.int16,
+    "short": torch.int16, "int8": torch.int8, "uint8": torch.uint8,
+}  # fmt: skip
 
 
-def _dtype(kwargs: Kwargs) -> torch.dtype | None:
-    value = kwargs.get("dtype")
-    if value is None or isinstance(value, torch.dtype):
-        return value
-    if isinstance(value, str) and value in DTYPES:
-        return DTYPES[value]
-    raise ProgramError(f"Unknown dtype {to_text(value)!r}; use torch.float32 or 'float32'.")
-
-
-def _requires_grad(kwargs: Kwargs) -> bool:
-    value = kwargs.get("requires_grad", False)
-    if not isinstance(value, bool):
-        raise ProgramError("requires_grad must be True or False.")
-    return value
-
-
-def _sizes(args: Args, what: str) -> tuple[int, ...]:
-    """Accept `f(2, 3)`, `f((2, 3))`, `f([2, 3])` and `f(t.shape)`."""
-    if len(args) == 1 and isinstance(args[0], list | tuple):
-        args = list(args[0])
-    if not all(isinstance(s, int) and not isinstance(s, bool) for s in args):
-        raise ProgramError(f"{what} takes whole-number sizes, e.g. {what}(2, 3).")
-    if any(s < 0 for s in args):
-        raise ProgramError(f"{what}: sizes cannot be negative.")
-    return tuple(args)
-
-
-def _creator(name: str, random: bool) -> Callable:
-    factory = getattr(torch, name)
-
-    def create(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
-        size = _sizes(args, f"torch.{name}")
-        check_numel(shape_numel(size), ctx.budgets)
-        extra = {"generator": ctx.generator} if random else {}
-        return factory(size, dtype=_dtype(kwargs), requires_grad=_requires_grad(kwargs), **extra)
-
-    return create
-
-
-def _full(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
-    if len(args) != 2 or not isinstance(args[1], _NUMBER):
-        raise ProgramError("torch.full takes a size and a fill value: torch.full((2, 3), 1.5).")
-    size = _sizes([args[0]], "torch.full")
-    check_numel(shape_numel(size), ctx.budgets)
-    return torch.full(size, args[1], dtype=_dtype(kwargs), requires_grad=_requires_grad(kwargs))
-
-
-def _numbers(args: Args, what: str) -> list[float | int]:
-    if not all(isinstance(a, _NUMBER) for a in args):
-        raise ProgramError(f"{what} takes numbers.")
-    return list(args)
-
-
-def _arange(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
-    nums = _numbers(args, "torch.arange")
-    if not 1 <= len(nums) <= 3:
-        raise ProgramError("torch.arange takes (end), (start, end) or (start, end, step).")
-    padded = [0, *nums, 1] if len(nums) == 1 else [*nums, 1]
-    start, end, step = padded[:3]
-    if step == 0:
-        raise ProgramError("torch.arange: step must not be zero.")
-    dtype = _dtype(kwargs)
-    if _arange_count(start, end, step, dtype) > ctx.budgets.tensor_elements:
-        check_numel(ctx.budgets.tensor_elements + 1, ctx.budgets)
-    return torch.arange(start, end, step, dtype=dtype, requires_grad=_requires_grad(kwargs))
-
-
-def _arange_count(start: float, end: float, step: float, dtype: torch.dtype | None) -> float:
-    """How many elements `torch.arange` makes: for int64 it first truncates the
-    bounds and step to integers (`arange(0, 1999999, 1.999999, dtype=int64)` counts
-    in steps of 1), so both ways of counting are taken and the larger kept."""
-    count = (end - start) / step
-    count = math.ceil(count) if math.isfinite(count) else math.inf
-    if dtype != torch.int64 or not all(map(math.isfinite, (start, end, step))):
-        return count
-    whole_step = int(step)
-    if whole_step == 0:
-        return count  # PyTorch refuses it
-    return max(count, math.ceil((int(end) - int(start)) / whole_step))
-
-
-def _linspace(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
-    nums = _numbers(args, "torch.linspace")
-    if len(nums) != 3 or not isinstance(nums[2], int):
-        raise ProgramError("torch.linspace takes (start, end, steps) with whole steps.")
-    check_numel(nums[2], ctx.budgets)
-    return torch.linspace(
-        nums[0], nums[1], nums[2], dtype=_dtype(kwargs), requires_grad=_requires_grad(kwargs)
-    )
-
-
-def _check_data(data: object, ctx: RunContext) -> None:
-    if isinstance(data, np.ndarray):
-        check_numel(data.size, ctx.budgets)
-    elif not isinstance(data, _NUMBER | list | tuple | torch.Tensor):
-        raise ProgramError(f"Cannot make a tensor from {to_text(data)[:40]}.")
-    else:
-        check_numel(nested_numel(data, ctx.budgets, ctx.tick), ctx.budgets)
-
-
-def _tensor(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
-    if len(args) != 1:
-        raise ProgramError("torch.tensor takes one argument: the data.")
-    data = args[0]
-    _check_data(data, ctx)
-    if isinstance(data, torch.Tensor):  # PyTorch's own advice, without its warning
-        return (
-            data.detach()
-            .clone()
-            .to(_dtype(kwargs) or data.dtype)
-            .requires_grad_(_requires_grad(kwargs))
-        )
-    return torch.tensor(data, dtype=_dtype(kwargs), requires_grad=_requires_grad(kwargs))
-
-
-def _np_array(ctx: RunContext, args: Args, kwargs: Kwargs) -> np.ndarray:
-    if len(args) != 1:
-        raise ProgramError("np.array takes one argument: the data.")
-    _check_data(args[0], ctx)
-    dtype = kwargs.get("dtype")
-    if isinstance(dtype, str):
-        dtype = NUMPY_DTYPES.get(dtype, "invalid")
-    if dtype not in (None, np.float32, np.float64, np.int64):
-        raise ProgramError("np.array: use dtype np.float32, np.float64 or 'float32'.")
-    data = args[0]
-    if isinstance(data, torch.Tensor):
-        data = data.numpy()
-    array = np.array(data, dtype=dtype)
-    if array.dtype == object:
-        raise ProgramError("np.array: the data must be numbers in a regular shape.")
-    ctx.count_op(array)
-    return array
-
-
-def _from_numpy(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
-    if len(args) != 1 or not isinstance(args[0], np.ndarray):
-        raise ProgramError("torch.from_numpy takes one numpy array.")
-    return torch.from_numpy(args[0])
-
-
-def _tensor_fn(name: str) -> Callable:
-    """torch.exp, torch.sum, ...: the first argument must be a tensor."""
-    fn = getattr(torch, name)
-
-    def call(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
-        if not args or not isinstance(args[0], torch.Tensor):
-            raise ProgramError(f"torch.{name} takes a tensor as its first argument.")
-        check_plain(args[1:], f"torch.{name}", ctx)
-        return fn(*args, **kwargs)
-
-    return call
-
-
-def _matmul(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
-    if len(args) != 2 or not all(isinstance(a, torch.Tensor) for a in args):
-        raise ProgramError("torch.matmul takes two tensors.")
-    check_matmul(args[0], args[1], ctx)
-    return torch.matmul(args[0], args[1])
-
-
-def check_matmul(a: torch.Tensor, b: torch.Tensor, ctx: RunContext) -> None:
-    """Predict the result's size from the shapes before computing."""
-    # Bounds, not numel: (n, 0) @ (0, n) is a full n x n result.
-    if shape_bound(a.shape) * shape_bound(b.shape) <= ctx.budgets.tensor_elements:
-        return
-    check_numel(matmul_numel(a.shape, b.shape), ctx.budgets, "The matrix product")
-
-
-def _manual_seed(ctx: RunContext, args: Args, kwargs: Kwargs) -> None:
-    if len(args) != 1 or not isinstance(args[0], int):
-        raise ProgramError("torch.manual_seed takes one whole number.")
-    if not 0 <= args[0] < 2**63:
-        raise ProgramError("torch.manual_seed: the seed must be between 0 and 2**63 - 1.")
-    ctx.generator.manual_seed(args[0])
-
-
-def _no_grad(ctx: RunContext, args: Args, kwargs: Kwargs) -> NoGrad:
-    if args:
-        raise ProgramError("torch.no_grad() takes no arguments.")
-    return NoGrad()
+# -- arguments -------------------------------------------------------------------------
 
 
 def check_plain(args: Args, what: str, ctx: RunContext) -> None:
@@ -233,40 +61,538 @@ def check_plain(args: Args, what: str, ctx: RunContext) -> None:
                 if read > _TICK_ITEMS:
                     ctx.tick()
                     read = 0
-        elif not isinstance(arg, _NUMBER | str | type(None) | torch.Tensor | torch.dtype):
+        elif not isinstance(arg, _PLAIN):
             raise ProgramError(f"{what} cannot take {to_text(arg)[:40]} as an argument.")
+
+
+def check_device(value: object) -> None:
+    """Only the CPU: a CUDA (or meta, ...) device gets a message saying so."""
+    if isinstance(value, str):
+        try:
+            value = torch.device(value)
+        except RuntimeError:
+            raise ProgramError(f"Unknown device {value!r}; use 'cpu'.") from None
+    if isinstance(value, torch.device) and value.type == "cpu":
+        return
+    if isinstance(value, torch.device) and value.type == "cuda":
+        raise NotAllowed(
+            f"The device {str(value)!r} is not available: the playground runs on the CPU "
+            "only (torch.cuda.is_available() is False).",
+            hint="Leave out device=, or use 'cpu'.",
+        )
+    raise NotAllowed(f"The device {to_text(value)[:40]!r} is not available; use 'cpu'.")
+
+
+def prepare_kwargs(ctx: RunContext, entry: Entry, kwargs: Kwargs) -> Kwargs:
+    """The run's generator for random entries; devices checked; our values unwrapped."""
+    if "device" in kwargs:
+        check_device(kwargs["device"])
+    if not entry.random:
+        return kwargs
+    generator = kwargs.get("generator")
+    if generator is None:
+        return {**kwargs, "generator": ctx.generator}
+    if not isinstance(generator, GeneratorObject):
+        raise ProgramError("generator= takes a torch.Generator().")
+    return {**kwargs, "generator": generator.real}
+
+
+def call_entry(
+    ctx: RunContext,
+    entry: Entry,
+    call: Callable,
+    args: Args,
+    kwargs: Kwargs,
+    what: str,
+    bound: bool = False,
+) -> object:
+    """Vet, size and call one catalogue entry; for a `bound` method `args[0]` is its tensor.
+
+    The hot path of every training loop (`torch.sum`, `.t()`, `.zero_()`), so the
+    checks that cannot apply are skipped rather than run empty.
+    """
+    if kwargs or entry.random:
+        kwargs = prepare_kwargs(ctx, entry, kwargs)
+        check_plain([v for k, v in kwargs.items() if k != "generator"], what, ctx)
+    if len(args) > bound:
+        check_plain(args[1:] if bound else args, what, ctx)
+    if entry.size not in FREE_SIZES or len(args) > 1 + bound or kwargs:
+        check_call(ctx.budgets, entry, call, args, kwargs)
+    result = call(*args[1:], **kwargs) if bound else call(*args, **kwargs)
+    if type(result) is torch.Tensor:
+        return result
+    return wrap_result(result)
+
+
+def _generic(entry: Entry, fn: Callable, what: str) -> Callable:
+    def call(ctx: RunContext, args: Args, kwargs: Kwargs) -> object:
+        return call_entry(ctx, entry, fn, args, kwargs, what)
+
+    return call
 
 
 def _builtin(name: str, fn: Callable, *keywords: str) -> Builtin:
     return Builtin(name, fn, frozenset(keywords))
 
 
-CREATION_KW = ("dtype", "requires_grad")
-TORCH_NAMES = ("sum", "mean")
-TORCH_UNARY = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sqrt")
+# -- creation ----------------------------------------------------------------------------
+
+
+def _dtype(kwargs: Kwargs) -> torch.dtype | None:
+    value = kwargs.get("dtype")
+    if value is None or isinstance(value, torch.dtype):
+        return value
+    if isinstance(value, str) and value in DTYPES:
+        return DTYPES[value]
+    raise ProgramError(f"Unknown dtype {to_text(value)!r}; use torch.float32 or 'float32'.")
+
+
+def _requires_grad(kwargs: Kwargs) -> bool:
+    value = kwargs.get("requires_grad", False)
+    if not isinstance(value, bool):
+        raise ProgramError("requires_grad must be True or False.")
+    return value
+
+
+def _options(ctx: RunContext, kwargs: Kwargs, random: bool = False) -> Kwargs:
+    """dtype, requires_grad and (for random creators) the generator, checked."""
+    if "device" in kwargs:
+        check_device(kwargs["device"])
+    options: Kwargs = {"dtype": _dtype(kwargs), "requires_grad": _requires_grad(kwargs)}
+    if random:
+        generator = kwargs.get("generator")
+        if generator is not None and not isinstance(generator, GeneratorObject):
+            raise ProgramError("generator= takes a torch.Generator().")
+        options["generator"] = ctx.generator if generator is None else generator.real
+    return options
+
+
+def _sizes(args: Args, what: str) -> tuple[int, ...]:
+    """Accept `f(2, 3)`, `f((2, 3))`, `f([2, 3])` and `f(t.shape)`."""
+    if len(args) == 1 and isinstance(args[0], list | tuple):
+        args = list(args[0])
+    if not all(isinstance(s, int) and not isinstance(s, bool) for s in args):
+        raise ProgramError(f"{what} takes whole-number sizes, e.g. {what}(2, 3).")
+    if any(s < 0 for s in args):
+        raise ProgramError(f"{what}: sizes cannot be negative.")
+    return tuple(args)
+
+
+def _creator(name: str, random: bool) -> Callable:
+    factory = getattr(torch, name)
+
+    def create(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+        size = _checked_size(ctx, args, kwargs, f"torch.{name}")
+        return factory(size, **_options(ctx, kwargs, random))
+
+    return create
+
+
+def _checked_size(ctx: RunContext, args: Args, kwargs: Kwargs, what: str) -> tuple[int, ...]:
+    if "size" in kwargs:
+        if args:
+            raise ProgramError(f"{what}: give the size once.")
+        args = [kwargs["size"]]
+    size = _sizes(args, what)
+    check_numel(shape_numel(size), ctx.budgets)
+    return size
+
+
+def _full(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    args = [*args, *(kwargs[k] for k in ("size", "fill_value") if k in kwargs)]
+    if len(args) != 2 or not isinstance(args[1], _NUMBER):
+        raise ProgramError("torch.full takes a size and a fill value: torch.full((2, 3), 1.5).")
+    size = _checked_size(ctx, [args[0]], {}, "torch.full")
+    return torch.full(size, args[1], **_options(ctx, kwargs))
+
+
+def _eye(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    if not 1 <= len(args) <= 2 or not all(isinstance(a, int) for a in args):
+        raise ProgramError("torch.eye takes one or two whole numbers: torch.eye(3).")
+    if any(a < 0 for a in args):
+        raise ProgramError("torch.eye: sizes cannot be negative.")
+    rows, cols = args[0], args[-1]
+    check_numel(rows * cols, ctx.budgets)
+    return torch.eye(*args, **_options(ctx, kwargs))
+
+
+def _numbers(args: Args, what: str) -> list[float | int]:
+    if not all(isinstance(a, _NUMBER) for a in args):
+        raise ProgramError(f"{what} takes numbers.")
+    return list(args)
+
+
+def _arange(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    args = [*args, *(kwargs[k] for k in ("start", "end", "step") if k in kwargs)]
+    nums = _numbers(args, "torch.arange")
+    if not 1 <= len(nums) <= 3:
+        raise ProgramError("torch.arange takes (end), (start, end) or (start, end, step).")
+    padded = [0, *nums, 1] if len(nums) == 1 else [*nums, 1]
+    start, end, step = padded[:3]
+    if step == 0:
+        raise ProgramError("torch.arange: step must not be zero.")
+    dtype = _dtype(kwargs)
+    if _arange_count(start, end, step, dtype) > ctx.budgets.tensor_elements:
+        check_numel(ctx.budgets.tensor_elements + 1, ctx.budgets)
+    return torch.arange(*nums, **_options(ctx, kwargs))
+
+
+def _arange_count(start: float, end: float, step: float, dtype: torch.dtype | None) -> float:
+    """How many elements `torch.arange` makes: for int64 it first truncates the
+    bounds and step to integers (`arange(0, 1999999, 1.999999, dtype=int64)` counts
+    in steps of 1), so both ways of counting are taken and the larger kept."""
+    count = (end - start) / step
+    count = math.ceil(count) if math.isfinite(count) else math.inf
+    if dtype != torch.int64 or not all(map(math.isfinite, (start, end, step))):
+        return count
+    whole_step = int(step)
+    if whole_step == 0:
+        return count  # PyTorch refuses it
+    return max(count, math.ceil((int(end) - int(start)) / whole_step))
+
+
+def _linspace(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    args = [*args, *(kwargs[k] for k in ("start", "end", "steps") if k in kwargs)]
+    nums = _numbers(args, "torch.linspace")
+    if len(nums) != 3 or not isinstance(nums[2], int):
+        raise ProgramError("torch.linspace takes (start, end, steps) with whole steps.")
+    check_numel(nums[2], ctx.budgets)
+    return torch.linspace(nums[0], nums[1], nums[2], **_options(ctx, kwargs))
+
+
+def _check_data(data: object, ctx: RunContext) -> None:
+    if isinstance(data, np.ndarray):
+        check_numel(data.size, ctx.budgets)
+    elif not isinstance(data, _NUMBER | list | tuple | torch.Tensor):
+        raise ProgramError(f"Cannot make a tensor from {to_text(data)[:40]}.")
+    else:
+        check_numel(nested_numel(data, ctx.budgets, ctx.tick), ctx.budgets)
+
+
+def _tensor(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    if len(args) != 1:
+        raise ProgramError("torch.tensor takes one argument: the data.")
+    data = args[0]
+    _check_data(data, ctx)
+    options = _options(ctx, kwargs)
+    if isinstance(data, torch.Tensor):  # PyTorch's own advice, without its warning
+        return (
+            data.detach()
+            .clone()
+            .to(options["dtype"] or data.dtype)
+            .requires_grad_(options["requires_grad"])
+        )
+    return torch.tensor(data, **options)
+
+
+def _as_tensor(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    if len(args) != 1:
+        raise ProgramError("torch.as_tensor takes one argument: the data.")
+    _check_data(args[0], ctx)
+    if "device" in kwargs:
+        check_device(kwargs["device"])
+    return torch.as_tensor(args[0], dtype=_dtype(kwargs))
+
+
+_LEGACY = {
+    "Tensor": torch.float32, "FloatTensor": torch.float32, "DoubleTensor": torch.float64,
+    "LongTensor": torch.int64, "IntTensor": torch.int32, "BoolTensor": torch.bool,
+}  # fmt: skip
+
+
+def _legacy(name: str) -> Callable:
+    """`torch.Tensor([1, 2])` (data) or `torch.Tensor(2, 3)` (sizes, uninitialised)."""
+    dtype = _LEGACY[name]
+
+    def make(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+        if all(isinstance(a, int) and not isinstance(a, bool) for a in args):
+            size = _checked_size(ctx, list(args), {}, f"torch.{name}")
+            return torch.empty(size, dtype=dtype)
+        if len(args) == 1 and isinstance(args[0], torch.Size):
+            return torch.empty(_checked_size(ctx, list(args), {}, f"torch.{name}"), dtype=dtype)
+        if len(args) != 1 or not isinstance(args[0], list | tuple):
+            raise ProgramError(f"torch.{name} takes a list of numbers or whole-number sizes.")
+        _check_data(args[0], ctx)
+        return torch.tensor(args[0], dtype=dtype)
+
+    return make
+
+
+def _like(name: str, random: bool) -> Callable:
+    factory = getattr(torch, name)
+
+    def create(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+        if not args or not isinstance(args[0], torch.Tensor):
+            raise ProgramError(f"torch.{name} takes a tensor as its first argument.")
+        extra = [*args[1:], *(kwargs[k] for k in ("fill_value",) if k in kwargs)]
+        if name == "full_like" and (len(extra) != 1 or not isinstance(extra[0], _NUMBER)):
+            raise ProgramError("torch.full_like takes a tensor and a fill value.")
+        if name != "full_like" and extra:
+            raise ProgramError(f"torch.{name} takes one tensor.")
+        options = _options(ctx, kwargs, random)
+        if options["dtype"] is None:
+            del options["dtype"]
+        return factory(args[0], *extra, **options)
+
+    return create
+
+
+def _from_numpy(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    if len(args) != 1 or not isinstance(args[0], np.ndarray):
+        raise ProgramError("torch.from_numpy takes one numpy array.")
+    return torch.from_numpy(args[0])
+
+
+# -- randomness ------------------------------------------------------------------------
+
+
+def _randint(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    bounds = [*args, *(kwargs[k] for k in ("low", "high") if k in kwargs)]
+    size = kwargs.get("size")
+    if size is None and bounds and isinstance(bounds[-1], list | tuple):
+        size = bounds.pop()
+    if size is None or not 1 <= len(bounds) <= 2 or not all(isinstance(b, int) for b in bounds):
+        raise ProgramError("torch.randint takes (high, size) or (low, high, size).")
+    shape = _checked_size(ctx, [size], {}, "torch.randint")
+    options = _options(ctx, kwargs, random=True)
+    options.pop("requires_grad")
+    if options["dtype"] is None:
+        del options["dtype"]
+    return torch.randint(*bounds, shape, **options)
+
+
+def _randint_like(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    if not args or not isinstance(args[0], torch.Tensor):
+        raise ProgramError("torch.randint_like takes a tensor, then (high) or (low, high).")
+    bounds = [*args[1:], *(kwargs[k] for k in ("low", "high") if k in kwargs)]
+    if not 1 <= len(bounds) <= 2 or not all(isinstance(b, int) for b in bounds):
+        raise ProgramError("torch.randint_like takes a tensor, then (high) or (low, high).")
+    options = _options(ctx, kwargs, random=True)
+    options.pop("requires_grad")
+    if options["dtype"] is None:
+        del options["dtype"]
+    return torch.randint_like(args[0], *bounds, **options)
+
+
+def _randperm(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    if len(args) != 1 or not isinstance(args[0], int) or args[0] < 0:
+        raise ProgramError("torch.randperm takes one whole number.")
+    check_numel(args[0], ctx.budgets)
+    options = _options(ctx, kwargs, random=True)
+    if options["dtype"] is None:
+        del options["dtype"]
+    return torch.randperm(args[0], **options)
+
+
+def _normal(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    """`normal(mean, std, size)` with numbers, or element-wise with tensors."""
+    args = [*args, *(kwargs[k] for k in ("mean", "std", "size") if k in kwargs)]
+    check_plain(args, "torch.normal", ctx)
+    options = _options(ctx, kwargs, random=True)
+    if len(args) == 3:
+        size = _checked_size(ctx, [args[2]], {}, "torch.normal")
+        if options["dtype"] is None:
+            del options["dtype"]
+        return torch.normal(args[0], args[1], size, **options)
+    tensors = [a for a in args if isinstance(a, torch.Tensor)]
+    if len(args) != 2 or not tensors:
+        raise ProgramError("torch.normal takes (mean, std, size) or tensors of means and stds.")
+    check_broadcast(ctx.budgets, tensors)
+    return torch.normal(args[0], args[1], generator=options["generator"])
+
+
+def _manual_seed(ctx: RunContext, args: Args, kwargs: Kwargs) -> GeneratorObject:
+    ctx.generator.manual_seed(seed_value(args, "torch.manual_seed"))
+    return GeneratorObject(ctx.generator)
+
+
+def _generator(ctx: RunContext, args: Args, kwargs: Kwargs) -> GeneratorObject:
+    device = args[0] if args else kwargs.get("device", "cpu")
+    if len(args) > 1:
+        raise ProgramError("torch.Generator takes at most a device.")
+    check_device(device)
+    return GeneratorObject(torch.Generator())
+
+
+def _device(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.device:
+    if not 1 <= len(args) <= 2 or not isinstance(args[0], str):
+        raise ProgramError("torch.device takes a device name: torch.device('cpu').")
+    device = torch.device(*args)
+    check_device(device)
+    return device
+
+
+def _no_grad(ctx: RunContext, args: Args, kwargs: Kwargs) -> NoGrad:
+    if args:
+        raise ProgramError("torch.no_grad() takes no arguments.")
+    return NoGrad()
+
+
+def _is_tensor(ctx: RunContext, args: Args, kwargs: Kwargs) -> bool:
+    if len(args) != 1:
+        raise ProgramError("torch.is_tensor takes one argument.")
+    return isinstance(args[0], torch.Tensor)
+
+
+_SPECIAL: dict[str, Callable] = {
+    "tensor": _tensor, "as_tensor": _as_tensor, "full": _full, "eye": _eye,
+    "arange": _arange, "linspace": _linspace, "from_numpy": _from_numpy,
+    "randint": _randint, "randint_like": _randint_like, "randperm": _randperm,
+    "normal": _normal, "manual_seed": _manual_seed, "Generator": _generator,
+    "device": _device, "no_grad": _no_grad, "is_tensor": _is_tensor,
+    **{n: _creator(n, False) for n in ("zeros", "ones", "empty")},
+    **{n: _creator(n, True) for n in ("rand", "randn")},
+    **{n: _like(n, False) for n in ("zeros_like", "ones_like", "empty_like", "full_like")},
+    **{n: _like(n, True) for n in ("rand_like", "randn_like")},
+}  # fmt: skip
+
+
+# -- matrix products (also used by `@`) ----------------------------------------------------
+
+
+def check_matmul(a: torch.Tensor, b: torch.Tensor, ctx: RunContext) -> None:
+    """Predict the result's size from the shapes before computing."""
+    check_matmul_shapes(ctx.budgets, a.shape, b.shape)
+
+
+# -- torch.nn.functional: the ones with their own code -----------------------------------
+
+
+def dropout(ctx: RunContext, x: torch.Tensor, p: float, training: bool) -> torch.Tensor:
+    """`F.dropout` as PyTorch computes it on the CPU, with the run's generator.
+
+    ATen's CPU dropout draws a Bernoulli mask into a tensor like `x`, scales it by
+    1 / (1 - p) and multiplies: the same draws from the same seed, and the same
+    `MulBackward0` node.
+    """
+    if not isinstance(p, _NUMBER) or not 0 <= p <= 1:
+        raise ProgramError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if p == 0 or not training or x.numel() == 0:
+        return x
+    if p == 1:
+        return x * torch.zeros((), dtype=x.dtype)
+    noise = torch.empty_like(x).bernoulli_(1 - p, generator=ctx.generator)
+    noise.div_(1 - p)
+    return x * noise
+
+
+def _dropout(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    if not args or not isinstance(args[0], torch.Tensor) or len(args) > 3:
+        raise ProgramError("F.dropout takes a tensor, then p and training.")
+    p = args[1] if len(args) > 1 else kwargs.get("p", 0.5)
+    training = args[2] if len(args) > 2 else kwargs.get("training", True)
+    if kwargs.get("inplace"):
+        raise NotAllowed("F.dropout(..., inplace=True) is not available; leave it out.")
+    return dropout(ctx, args[0], p, bool(training))
+
+
+def _one_hot(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    """One column per class: `numel x classes` elements, the classes counted first."""
+    if not args or not isinstance(args[0], torch.Tensor) or len(args) > 2:
+        raise ProgramError("F.one_hot takes a tensor of class indices and num_classes.")
+    x = args[0]
+    classes = args[1] if len(args) > 1 else kwargs.get("num_classes", -1)
+    if not isinstance(classes, int):
+        raise ProgramError("F.one_hot: num_classes must be a whole number.")
+    if classes == -1 and x.numel() and x.dtype == torch.int64:
+        classes = int(x.max()) + 1
+    check_numel(x.numel() * max(classes, 1), ctx.budgets)
+    return torch.nn.functional.one_hot(x, args[1] if len(args) > 1 else classes)
+
+
+_FUNCTIONAL_SPECIAL: dict[str, Callable] = {"dropout": _dropout, "one_hot": _one_hot}
+
+
+# -- torch.autograd and torch.cuda ---------------------------------------------------------
+
+
+def _autograd_grad(ctx: RunContext, args: Args, kwargs: Kwargs) -> tuple:
+    """`torch.autograd.grad(outputs, inputs, ...)`, its cost checked as backward()'s is."""
+    names = ("outputs", "inputs", "grad_outputs")
+    values = dict(zip(names, args, strict=False))
+    values.update({k: v for k, v in kwargs.items() if k in names})
+    check_plain(list(values.values()), "torch.autograd.grad", ctx)
+    outputs = values.get("outputs")
+    roots = outputs if isinstance(outputs, list | tuple) else [outputs]
+    if not roots or not all(isinstance(r, torch.Tensor) for r in roots):
+        raise ProgramError("torch.autograd.grad takes outputs (tensors) and inputs (tensors).")
+    for root in roots:
+        check_backward_cost(ctx, root)
+    options = {k: v for k, v in kwargs.items() if k not in names}
+    for key, value in options.items():
+        if not isinstance(value, bool | type(None)):
+            raise ProgramError(f"torch.autograd.grad: {key} must be True, False or None.")
+    return torch.autograd.grad(**values, **options)
+
+
+# -- the members of each module -------------------------------------------------------------
 
 
 def torch_members() -> dict[str, object]:
     """The members of the `torch` a program sees (its submodules come from `modules`)."""
-    members: dict[str, object] = {
-        "tensor": _builtin("torch.tensor", _tensor, *CREATION_KW),
-        "full": _builtin("torch.full", _full, *CREATION_KW),
-        "arange": _builtin("torch.arange", _arange, *CREATION_KW),
-        "linspace": _builtin("torch.linspace", _linspace, *CREATION_KW),
-        "from_numpy": _builtin("torch.from_numpy", _from_numpy),
-        "matmul": _builtin("torch.matmul", _matmul),
-        "manual_seed": _builtin("torch.manual_seed", _manual_seed),
-        "no_grad": _builtin("torch.no_grad", _no_grad),
-    }
-    for name, random in (("randn", True), ("rand", True), ("zeros", False), ("ones", False)):
-        members[name] = _builtin(f"torch.{name}", _creator(name, random), *CREATION_KW)
-    for name in TORCH_NAMES:
-        members[name] = _builtin(f"torch.{name}", _tensor_fn(name), "dim", "keepdim")
-    for name in TORCH_UNARY:
-        members[name] = _builtin(f"torch.{name}", _tensor_fn(name))
-    for name, dtype in DTYPES.items():
-        members[name] = dtype
+    members: dict[str, object] = {}
+    for name, entry in FUNCTIONS.items():
+        special = _SPECIAL.get(name)
+        what = f"torch.{name}"
+        if name in _LEGACY:
+            members[name] = TensorType(name, _legacy(name))
+        elif special is not None:
+            members[name] = Builtin(what, special, entry.keywords)
+        else:
+            members[name] = Builtin(
+                what, _generic(entry, getattr(torch, name), what), entry.keywords
+            )
+    members.update(DTYPES)
+    members.update(EXTRA_DTYPES)
     return members
+
+
+def functional_members() -> dict[str, object]:
+    """`torch.nn.functional`: plain tensor functions (layers are `torch.nn`'s)."""
+    members: dict[str, object] = {}
+    for name, entry in FUNCTIONAL.items():
+        what = f"torch.nn.functional.{name}"
+        special = _FUNCTIONAL_SPECIAL.get(name)
+        fn = special or _generic(entry, getattr(torch.nn.functional, name), what)
+        members[name] = Builtin(what, fn, entry.keywords)
+    return members
+
+
+def autograd_members() -> dict[str, object]:
+    """`torch.autograd.grad` (custom `Function`s come from another module)."""
+    keywords = ("outputs", "inputs", "grad_outputs", "retain_graph", "create_graph",
+                "allow_unused", "materialize_grads")  # fmt: skip
+    return {"grad": _builtin("torch.autograd.grad", _autograd_grad, *keywords)}
+
+
+def cuda_members() -> dict[str, object]:
+    """`torch.cuda`: there is none in the playground, and it says so."""
+    return {
+        "is_available": _builtin("torch.cuda.is_available", lambda ctx, a, k: False),
+        "device_count": _builtin("torch.cuda.device_count", lambda ctx, a, k: 0),
+    }
+
+
+# -- numpy ---------------------------------------------------------------------------------
+
+
+def _np_array(ctx: RunContext, args: Args, kwargs: Kwargs) -> np.ndarray:
+    if len(args) != 1:
+        raise ProgramError("np.array takes one argument: the data.")
+    _check_data(args[0], ctx)
+    dtype = kwargs.get("dtype")
+    if isinstance(dtype, str):
+        dtype = NUMPY_DTYPES.get(dtype, "invalid")
+    if dtype not in (None, np.float32, np.float64, np.int64):
+        raise ProgramError("np.array: use dtype np.float32, np.float64 or 'float32'.")
+    data = args[0]
+    if isinstance(data, torch.Tensor):
+        data = data.numpy()
+    array = np.array(data, dtype=dtype)
+    if array.dtype == object:
+        raise ProgramError("np.array: the data must be numbers in a regular shape.")
+    ctx.count_op(array)
+    return array
 
 
 def numpy_members() -> dict[str, object]:
@@ -287,3 +613,7 @@ def refuse_member(namespace: Namespace, attr: str) -> NotAllowed:
 def node_view(node: object) -> NodeView:
     """A printable stand-in for a `grad_fn`."""
     return NodeView(f"<{type(node).__name__} object>")
+
+
+CREATORS = frozenset(f"torch.{n}" for n in (*_SPECIAL, *_LEGACY) if n not in (
+    "manual_seed", "Generator", "device", "no_grad", "is_tensor"))  # fmt: skip

@@ -11,6 +11,7 @@ from playground.leaves import ScalarLeaf, find_scalar_leaves, set_leaf_value
 from playground.presets import preset_source, preset_titles
 from playground.report import gradient_rows, inspector_rows, root_name
 from playground.runner import RunResult
+from playground.sandbox.catalogue import help_markdown
 from playground.ui.frame import page_frame
 from playground.ui.lesson import LAB, hidden
 from playground.ui.stepper import stepper
@@ -60,15 +61,7 @@ def _code_panel() -> str:
     st.text_area("Your PyTorch code", key=CODE, height=330, help="Ctrl+Enter or Run to run it.")
     st.button("Run ▶", type="primary", key="lab_run")
     with st.expander("What can I type?"):
-        st.markdown(
-            "Python with `torch` (and `np`) already imported: `torch.tensor`, `randn`, "
-            "`zeros`, `ones`, `full`, `arange`, `linspace`, `sum`, `mean`, `exp`, `log`, "
-            "`tanh`, `sigmoid`, `relu`, `matmul`, `no_grad()`…; tensor methods such as "
-            "`.backward()`, `.grad`, `.t()`, `.sum()`, `.item()`, `.zero_()`; "
-            "`+ - * / ** @`, `def`, `for … in range(…)`, `if`, `print`. The tutorial's "
-            "crop data is ready as `inputs` (5×3) and `targets` (5×2). Files, network, "
-            "imports other than torch/numpy and names starting with `_` are refused."
-        )
+        st.markdown(help_markdown())  # written from the sandbox's own catalogue
     return st.session_state[CODE]
 
 
