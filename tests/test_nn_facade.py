@@ -345,12 +345,12 @@ def test_optimizer_state_is_counted_once_against_the_budget():
         "opt = torch.optim.Adam([w])\n"
     )
     step = scope["opt"].get_attribute(interp, "step")
-    before = interp.ctx.elements
+    before = interp.ctx.meter.alive  # elements alive (the catalogue's memory budget)
     interp.call(step, [], {})
-    first = interp.ctx.elements - before
+    first = interp.ctx.meter.alive - before
     interp.call(step, [], {})
     assert first >= 2000  # exp_avg and exp_avg_sq
-    assert interp.ctx.elements - before == first
+    assert interp.ctx.meter.alive - before == first
 
 
 # -- DataLoader --------------------------------------------------------------------------
@@ -433,7 +433,7 @@ def test_huge_layers_are_refused_before_allocating(source):
 
 
 def test_module_parameters_count_against_the_total_budget():
-    budgets = playground.Budgets(total_elements=3_000_000)
+    budgets = playground.Budgets(alive_elements=3_000_000)
     result = playground.run(
         "layers = []\nfor i in range(10):\n    layers.append(torch.nn.Linear(1000, 900))\n", budgets
     )
