@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .stdlib import math_members, random_members
 from .torch_api import numpy_members, torch_members
 from .values import Namespace
 
@@ -21,6 +22,8 @@ Members = Callable[[], dict[str, object]]
 IMPORTABLE: dict[str, tuple[Members, ...]] = {
     "torch": (torch_members,),
     "numpy": (numpy_members,),
+    "math": (math_members,),
+    "random": (random_members,),
 }
 
 # Bound before the first line runs, so the tutorial's code works without imports.
