@@ -20,7 +20,7 @@ from .explain import describe_exception, hint_for
 from .formatting import format_value, percent_format
 from .limits import check_length
 from .modules import make_modules
-from .pyexceptions import caught_value, from_python, matches, to_raise
+from .pyexceptions import ExceptionValue, caught_value, from_python, matches, to_raise
 from .pymethods import has_methods, method_of, python_get_item, python_set_item
 from .python_api import make_builtins
 from .source_check import UNAVAILABLE_BUILTINS
@@ -198,7 +198,7 @@ class Interpreter:
     def _handle(self, handlers: list[ast.ExceptHandler], error: ProgramError) -> bool:
         value = caught_value(error)
         for handler in handlers:
-            if handler.type is not None and not matches(value, self._eval(handler.type)):
+            if handler.type is not None and not self._catches(handler, value):
                 continue
             if handler.name:
                 self._store(handler.name, value)
@@ -211,6 +211,12 @@ class Interpreter:
                     self._scope().pop(handler.name, None)
             return True
         return False
+
+    def _catches(self, handler: ast.ExceptHandler, value: ExceptionValue) -> bool:
+        try:
+            return matches(value, self._eval(handler.type))
+        except PlaygroundError as exc:  # a bad `except` clause: its own line
+            raise exc.at(handler.lineno, handler.col_offset) from None
 
     def _s_Delete(self, stmt: ast.Delete) -> None:
         for target in stmt.targets:

@@ -60,7 +60,7 @@ ESCAPE_NAMES: frozenset[str] = frozenset(
 UNAVAILABLE_BUILTINS: frozenset[str] = frozenset(
     {
         "input", "id", "hash", "format", "chr", "ord", "help", "exit", "quit", "bytes",
-        "bytearray", "iter", "next", "callable", "issubclass", "frozenset", "slice",
+        "bytearray", "callable", "issubclass", "frozenset", "slice",
         "divmod", "bin", "hex", "oct", "ascii", "complex", "aiter", "anext",
     }
 )  # fmt: skip
@@ -201,8 +201,8 @@ class _Vetter:
             )
 
     def attribute(self, node: ast.Attribute) -> None:
-        if node.attr == "__init__" and _is_super_call(node.value):
-            return  # `super().__init__(...)`: the one dunder a program may read
+        if node.attr in SPECIAL_METHODS and _is_super_call(node.value):
+            return  # `super().__init__(...)`: a base class's special method
         if node.attr.startswith("_"):
             raise NotAllowed(
                 f"Attribute `{node.attr}` is not allowed: names starting with `_` are private.",
