@@ -33,6 +33,7 @@ def run_plain(source: str, seed: int = 0) -> tuple[dict[str, object], str]:
         out.write(sep.join(str(a) for a in args) + end)
 
     namespace: dict[str, object] = {
+        "__name__": "__main__",  # classes print as a script's do: <class '__main__.C'>
         "torch": torch,
         "np": np,
         "numpy": np,

@@ -452,7 +452,85 @@ def _print(w: _Writer) -> None:
         w.emit(f"print({var.name}.is_leaf, {var.name}.dim(), {var.name}.numel())")
 
 
-STATEMENTS = (_assign, _assign, _loop, _no_grad, _branch, _print)
+def _comprehension(w: _Writer) -> None:
+    """A sum over a list or generator of same-shape expressions, or a printed list."""
+    shape = w.pick.choice(SHAPES)
+    parts = [w.expr(shape, 1) for _ in range(w.pick.int(1, 3))]
+    name = w.fresh("s")
+    inner = ", ".join(text for text, _ in parts)
+    template = w.pick.choice(
+        (
+            "sum([t * 0.5 for t in [{0}]])",
+            "sum(t for t in [{0}] if t is not None)",
+            "sum([t * k for t, k in zip([{0}], [1.0, -1.0, 2.0])])",
+            "sum(dict(enumerate([{0}])).values())",
+        )
+    )
+    w.emit(f"{name} = {template.format(inner)}")
+    grad = any(g for _, g in parts)
+    w.bind(name, shape, grad, leaf=not grad)
+    var = w.pick.choice(w.env)
+    w.emit(f"print([round(v.sum().item(), 3) for v in [{var.name}, {name}]])")
+
+
+def _class(w: _Writer) -> None:
+    """A small module-like class: `__init__` keeps a factor, `__call__` applies an op."""
+    name = w.fresh("M")
+    template, _ = w.pick.choice(ELEMENTWISE[:-1])
+    w.emit(f"class {name}:")
+    w.emit("def __init__(self, k):", 1)
+    w.emit("self.k = k", 2)
+    w.emit("def __call__(self, t):", 1)
+    w.emit(f"return {template.format('t')} * self.k", 2)
+    cls = name
+    if w.pick.bool():
+        cls = w.fresh("S")
+        w.emit(f"class {cls}({name}):")
+        w.emit("def __init__(self, k):", 1)
+        w.emit("super().__init__(k * 2.0)", 2)
+    var = w.pick.choice(w.env)
+    out = w.fresh("h")
+    w.emit(f"{out} = {cls}({w.number()})({var.name})")
+    w.bind(out, var.shape, var.grad, leaf=not var.grad)
+    w.emit(f"print(type({out}), type({cls}(1.0)) is {cls}, isinstance({cls}(2.0), {name}))")
+
+
+def _python_builtins(w: _Writer) -> None:
+    """Python built-ins and str/list/dict methods on plain numbers and strings."""
+    numbers = [w.number() for _ in range(w.pick.int(1, 4))]
+    xs = w.fresh("xs")
+    w.emit(f"{xs} = [{', '.join(numbers)}]")
+    w.emit(f"{xs}.append(len({xs}))")
+    choice = w.pick.int(0, 3)
+    if choice == 0:
+        w.emit(f"print(sorted({xs}), min({xs}), max({xs}), sum({xs}), list(reversed({xs})))")
+    elif choice == 1:
+        w.emit(f"d = {{str(i): v for i, v in enumerate({xs})}}")
+        w.emit("print(sorted(d.items()), list(d.keys()), d.get('0'), len(d))")
+    elif choice == 2:
+        w.emit(f"print('%.3f|%5s' % ({xs}[0], 'ab'), '{{:>7.2f}}'.format({xs}[-1]))")
+    else:
+        w.emit(f"print(', '.join(str(v) for v in {xs}), any(v > 0 for v in {xs}), tuple({xs}))")
+
+
+def _try(w: _Writer) -> None:
+    """`try/except` of PyTorch's own error (shapes that may not multiply)."""
+    var = w.pick.choice(w.env)
+    other = w.pick.choice(w.env)
+    name = w.fresh("t")
+    w.emit("try:")
+    w.emit(f"{name} = ({var.name} @ {other.name}).sum()", 1)
+    w.emit("except RuntimeError as e:")
+    w.emit(f"{name} = {var.name}.sum() * 0.0", 1)
+    w.emit("print('no product')", 1)
+    grad = var.grad or other.grad
+    w.bind(name, (), grad, leaf=not grad)
+
+
+STATEMENTS = (
+    _assign, _assign, _loop, _no_grad, _branch, _print, _comprehension, _class,
+    _python_builtins, _try,
+)  # fmt: skip
 
 
 def _backward(w: _Writer) -> None:
@@ -575,6 +653,22 @@ ATTACKS: tuple[str, ...] = (
     "torch.nn.Sequential(print)",
     "torch.nn.Linear(2, 2).apply(print)",
     "torch.nn.MSELoss()(print, w1)",
+    "class A:\n    def f(self):\n        return self.__class__",
+    "y = [c for c in ().__class__.__bases__]",
+    "y = sorted(range(10 ** 12))",
+    "y = list(zip(range(10 ** 12), range(10 ** 12)))",
+    "y = '%*d' % (10 ** 9, 1)",
+    "y = '{:>999999999}'.format(1)",
+    "y = '{0.__class__}'.format(1)",
+    "y = type(w1).__mro__",
+    "y = super().__init__()",
+    "try:\n    y = [0] * 10 ** 9\nexcept Exception:\n    pass",
+    "y = {(): 1, 'a': [1]}",
+    "import math\ny = math.factorial(10 ** 6)",
+    "import random\nrandom.seed(3)",
+    "class B(torch):\n    pass",
+    "y = [w1 for _ in range(10 ** 7)]",
+    "y = (lambda f: f(f))(lambda f: f(f))",
     "w1.backward()",
     "loss.backward()",
     "w1 += 1",

@@ -67,9 +67,29 @@ class BudgetExceeded(PlaygroundError):
 
 
 class ProgramError(PlaygroundError):
-    """The program itself failed: PyTorch or Python refused an operation."""
+    """The program itself failed: PyTorch or Python refused an operation.
+
+    The only error a program's `try/except` can catch (never a budget, a refusal
+    or the worker's stop). `python_type` is the name of the Python exception it
+    stands for (`ValueError`, ...: what `except ValueError` matches); `raised` is
+    the exception value a program's `raise` gave, so `except ... as e` gets it back.
+    """
 
     kind = "runtime"
+
+    def __init__(
+        self,
+        message: str,
+        line: int | None = None,
+        col: int | None = None,
+        hint: str | None = None,
+        *,
+        python_type: str = "Exception",
+        raised: object = None,
+    ) -> None:
+        super().__init__(message, line, col, hint)
+        self.python_type = python_type
+        self.raised = raised
 
 
 @dataclass(frozen=True)

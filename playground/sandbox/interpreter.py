@@ -8,20 +8,24 @@ touch is one we gave it.
 from __future__ import annotations
 
 import ast
-import re
 
-import numpy as np
 import torch
 
-from . import operators
+from . import operators, pyiter
+from .classes import UserClass, UserInstance
+from .container_cost import check_container_compare, check_hashable, is_container
 from .context import RunContext
 from .errors import BudgetExceeded, NotAllowed, PlaygroundError, ProgramError, UnknownName
 from .explain import describe_exception, hint_for
+from .formatting import format_value, percent_format
 from .limits import check_length
+from .modules import make_modules
+from .pyexceptions import ExceptionValue, caught_value, from_python, matches, to_raise
+from .pymethods import has_methods, method_of, python_get_item, python_set_item
 from .python_api import make_builtins
 from .shapes import check_index, index_list
+from .source_check import UNAVAILABLE_BUILTINS
 from .tensor_api import METHODS, call_method, get_attribute, set_attribute
-from .text import array_text, to_repr, to_text
 from .torch_api import CREATORS, refuse_member
 from .trace import grad_fn_of
 from .values import (
@@ -31,6 +35,7 @@ from .values import (
     Namespace,
     NoGrad,
     SandboxObject,
+    StaticMethod,
     type_name,
 )  # fmt: skip
 
@@ -42,7 +47,8 @@ PROGRAM_FAULTS = (
     RuntimeError, TypeError, ValueError, LookupError, ArithmeticError,
     AttributeError, NotImplementedError,
 )  # fmt: skip
-_SPEC_NUMBER = re.compile(r"\d+")
+_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
+_NO_SELF = object()  # the running function has no first argument (for `super()`)
 
 
 class _Jump(Exception):
@@ -75,9 +81,16 @@ class Interpreter:
     def __init__(self, ctx: RunContext, globals_: Scope) -> None:
         self.ctx = ctx
         self.globals = globals_
-        self.builtins = make_builtins()
-        self.locals: Scope | None = None
-        self.outer: Scope | None = None
+        self.modules = make_modules()  # what `import` binds, fresh for this run
+        self.builtins = make_builtins(self.modules)
+        self.locals: Scope | None = None  # None at the top level: names go to `globals`
+        self.outer: tuple[Scope, ...] = ()  # enclosing function scopes, innermost first
+        self.in_class = False  # running a class body (its names are not a closure scope)
+        self.declared: dict[str, str] | None = None  # `global`/`nonlocal` names of this call
+        self.function: Closure | None = None  # the function running (for `super()`)
+        self.first_argument: object = _NO_SELF
+        self.handling: list[ProgramError] = []  # errors being handled, for a bare `raise`
+        self._declarations: dict[int, dict[str, str] | None] = {}
 
     # -- statements ---------------------------------------------------------
 
@@ -115,7 +128,150 @@ class Interpreter:
         pass
 
     def _s_Import(self, stmt: ast.Import) -> None:
-        pass  # vetted already; torch and np are always bound
+        for alias in stmt.names:  # vetted: every name is in `modules.IMPORTABLE`
+            if alias.asname:
+                self._store(alias.asname, self.modules[alias.name])
+                continue
+            top = alias.name.partition(".")[0]
+            if top not in self.modules:
+                raise NotAllowed(f"Write `import {alias.name} as name`.")
+            self._store(top, self.modules[top])
+
+    def _s_ImportFrom(self, stmt: ast.ImportFrom) -> None:
+        """`from module import name`: a module may be filled by several files, so a
+        missing name is only known now; the refusal names it."""
+        module = self.modules[stmt.module]
+        for alias in stmt.names:
+            name = alias.name
+            if name in module.members:
+                value = module.members[name]
+            elif f"{stmt.module}.{name}" in self.modules:
+                value = self.modules[f"{stmt.module}.{name}"]
+            else:
+                raise NotAllowed(
+                    f"`{name}` cannot be imported from `{stmt.module}`: "
+                    f"`{stmt.module}.{name}` is not available in the playground.",
+                    hint="See the list of supported functions under 'What can I type?'.",
+                )
+            self._store(alias.asname or name, value)
+
+    def _s_Global(self, stmt: ast.Global) -> None:
+        pass  # read when the function is called (`_declared`)
+
+    def _s_Nonlocal(self, stmt: ast.Nonlocal) -> None:
+        pass
+
+    def _s_Assert(self, stmt: ast.Assert) -> None:
+        if not operators.truth(self._eval(stmt.test)):
+            args = () if stmt.msg is None else (self._eval(stmt.msg),)
+            raise self._raise_value("AssertionError", args)
+
+    def _raise_value(self, name: str, args: tuple) -> ProgramError:
+        return self.builtins[name].call(self, list(args), {}).error()
+
+    def _s_Raise(self, stmt: ast.Raise) -> None:
+        if stmt.exc is None:
+            if not self.handling:
+                raise ProgramError("No active exception to reraise", python_type="RuntimeError")
+            raise self.handling[-1]
+        value = self._eval(stmt.exc)
+        if stmt.cause is not None:
+            self._eval(stmt.cause)
+        raise to_raise(value)
+
+    def _s_Try(self, stmt: ast.Try) -> None:
+        """`try` catches program errors only: a budget, a refusal or a stop of the
+        worker goes straight through, and no `finally` runs after one (its
+        `return` would swallow the stop)."""
+        try:
+            try:
+                self._block(stmt.body)
+            except ProgramError as error:
+                if not self._handle(stmt.handlers, error):
+                    raise
+            else:
+                self._block(stmt.orelse)
+        except (ProgramError, _Jump):
+            self._block(stmt.finalbody)
+            raise
+        self._block(stmt.finalbody)
+
+    def _handle(self, handlers: list[ast.ExceptHandler], error: ProgramError) -> bool:
+        value = caught_value(error)
+        for handler in handlers:
+            if handler.type is not None and not self._catches(handler, value):
+                continue
+            if handler.name:
+                self._store(handler.name, value)
+            self.handling.append(error)
+            try:
+                self._block(handler.body)
+            finally:
+                self.handling.pop()
+                if handler.name:
+                    self._scope().pop(handler.name, None)
+            return True
+        return False
+
+    def _catches(self, handler: ast.ExceptHandler, value: ExceptionValue) -> bool:
+        try:
+            return matches(value, self._eval(handler.type))
+        except PlaygroundError as exc:  # a bad `except` clause: its own line
+            raise exc.at(handler.lineno, handler.col_offset) from None
+
+    def _s_Delete(self, stmt: ast.Delete) -> None:
+        for target in stmt.targets:
+            self._delete(target)
+
+    def _delete(self, target: ast.expr) -> None:
+        if isinstance(target, ast.Name):
+            scope = self._scope(target.id)
+            if target.id not in scope:
+                raise UnknownName(f"Name `{target.id}` is not defined.")
+            del scope[target.id]
+        elif isinstance(target, ast.Tuple | ast.List):
+            for element in target.elts:
+                self._delete(element)
+        elif isinstance(target, ast.Subscript):
+            container = self._eval(target.value)
+            key = self._eval(target.slice)
+            if not isinstance(container, list | dict):
+                raise ProgramError(
+                    f"{type_name(container)} does not support item deletion.",
+                    python_type="TypeError",
+                )
+            del container[key]
+        elif isinstance(target, ast.Attribute):
+            obj = self._eval(target.value)
+            if not isinstance(obj, UserInstance) or target.attr not in obj.attributes:
+                raise NotAllowed(f"Cannot delete the attribute `.{target.attr}` here.")
+            del obj.attributes[target.attr]
+        else:
+            raise NotAllowed("Cannot delete this expression.")
+
+    def _s_ClassDef(self, stmt: ast.ClassDef) -> None:
+        """Run the body into a dict of members, then make the class from it (see
+        `classes` for the contract with `SandboxObject.subclass`)."""
+        base = self._eval(stmt.bases[0]) if stmt.bases else None
+        members: Scope = {}
+        saved = (self.locals, self.outer, self.in_class, self.declared)
+        self.outer = self._closure_chain()
+        self.locals, self.in_class, self.declared = members, True, None
+        try:
+            self._block(stmt.body)
+        finally:
+            self.locals, self.outer, self.in_class, self.declared = saved
+        if base is None or isinstance(base, UserClass):
+            cls: object = UserClass(stmt.name, base, members)
+        elif isinstance(base, SandboxObject):
+            cls = base.subclass(self, stmt.name, members)
+        else:
+            raise NotAllowed(f"Classes cannot inherit from {type_name(base)}.")
+        for member in members.values():
+            function = member.function if isinstance(member, StaticMethod) else member
+            if isinstance(function, Closure):
+                function.owner = cls
+        self._store(stmt.name, cls)
 
     def _s_Break(self, stmt: ast.Break) -> None:
         raise _Break(stmt)
@@ -134,7 +290,14 @@ class Interpreter:
     def _s_AugAssign(self, stmt: ast.AugAssign) -> None:
         target = stmt.target
         current = self._eval(_as_load(target))
-        value = operators.binary(self.ctx, stmt.op, current, self._eval(stmt.value), inplace=True)
+        operand = self._eval(stmt.value)
+        if type(current) is list and isinstance(stmt.op, ast.Add):
+            method_of(current, "extend").call(self, [operand], {})  # in place, as Python
+            value: object = current
+        elif type(current) is str and isinstance(stmt.op, ast.Mod):
+            value = percent_format(current, operand, self)
+        else:
+            value = operators.binary(self.ctx, stmt.op, current, operand, inplace=True)
         if not (value is current and isinstance(target, ast.Attribute | ast.Subscript)):
             self._assign(target, value)
 
@@ -151,17 +314,14 @@ class Interpreter:
 
     def _s_For(self, stmt: ast.For) -> None:
         iterable = self._eval(stmt.iter)
-        if not isinstance(iterable, range | list | tuple | str | torch.Tensor):
-            raise ProgramError(f"Cannot loop over {type_name(iterable)}.")
-        last = len(iterable) - 1
-        for index, item in enumerate(iterable):
+        length = pyiter.known_length(iterable)
+        last = -1 if length is None else length - 1
+        for index, item in enumerate(pyiter.iterate(self, iterable)):
             self.ctx.count_iteration()
-            if isinstance(iterable, torch.Tensor):
-                self.ctx.count_elements(item)
-                self.ctx.tracer.record(item, (iterable,))
             self._assign(stmt.target, item)
-            # Only the last iteration's backward() can be the one the page steps through.
-            self.ctx.final_iteration.append(index == last)
+            # Only the last iteration's backward() can be the one the page steps through
+            # (of a loop whose length is unknown, any iteration may be the last).
+            self.ctx.final_iteration.append(index == last or length is None)
             try:
                 if self._loop_body(stmt.body):
                     return
@@ -188,8 +348,25 @@ class Interpreter:
             self._block(stmt.body)
 
     def _s_FunctionDef(self, stmt: ast.FunctionDef) -> None:
-        defaults = [self._eval(d) for d in stmt.args.defaults]
-        self._store(stmt.name, Closure(stmt, defaults, self.locals))
+        function = self._closure(stmt)
+        # Vetting allows one decorator: `@staticmethod`, in a class body.
+        self._store(stmt.name, StaticMethod(function) if stmt.decorator_list else function)
+
+    def _closure(self, node: ast.FunctionDef | ast.Lambda) -> Closure:
+        args = node.args
+        defaults = [self._eval(d) for d in args.defaults]
+        kw_defaults = {
+            a.arg: self._eval(d)
+            for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+            if d is not None
+        }
+        return Closure(node, defaults, self._closure_chain(), kw_defaults=kw_defaults)
+
+    def _closure_chain(self) -> tuple[Scope, ...]:
+        """The scopes a function defined here sees: a class body is not one of them."""
+        if self.locals is None or self.in_class:
+            return self.outer
+        return (self.locals, *self.outer)
 
     # -- assignment ---------------------------------------------------------
 
@@ -212,18 +389,47 @@ class Interpreter:
             raise NotAllowed("Cannot assign to this expression.")
 
     def _unpack(self, target: ast.Tuple | ast.List, value: object) -> None:
-        if not isinstance(value, list | tuple | torch.Tensor):
-            raise ProgramError(f"Cannot unpack {type_name(value)}.")
-        if len(value) != len(target.elts):
-            raise ProgramError(f"Expected {len(target.elts)} values to unpack, got {len(value)}.")
-        for element, item in zip(target.elts, value, strict=True):
-            if isinstance(value, torch.Tensor):
-                self.ctx.count_elements(item)
-                self.ctx.tracer.record(item, (value,))
+        elements = target.elts
+        star = next((i for i, e in enumerate(elements) if isinstance(e, ast.Starred)), None)
+        if isinstance(value, torch.Tensor) and star is None and value.dim():
+            self._check_unpack(len(elements), len(value))  # before making any row
+        if type(value) in (list, tuple):
+            items = value
+        elif isinstance(value, torch.Tensor):
+            items = list(pyiter.iterate(self, value))
+        else:
+            items = pyiter.materialise(self, value)
+        if star is None:
+            self._check_unpack(len(elements), len(items))
+            for element, item in zip(elements, items, strict=True):
+                self._assign(element, item)
+            return
+        after = len(elements) - star - 1
+        if len(items) < len(elements) - 1:
+            raise ProgramError(
+                f"not enough values to unpack (expected at least {len(elements) - 1}, "
+                f"got {len(items)})",
+                python_type="ValueError",
+            )
+        for element, item in zip(elements[:star], items[:star], strict=True):
             self._assign(element, item)
+        rest = list(items[star : len(items) - after])
+        self.ctx.count_items(len(rest), references=True)
+        self._assign(elements[star].value, rest)
+        for element, item in zip(elements[star + 1 :], items[len(items) - after :], strict=True):
+            self._assign(element, item)
+
+    @staticmethod
+    def _check_unpack(expected: int, got: int) -> None:
+        if expected != got:
+            raise ProgramError(
+                f"Expected {expected} values to unpack, got {got}.", python_type="ValueError"
+            )
 
     def _set_item(self, target: ast.Subscript, value: object) -> None:
         container = self._eval(target.value)
+        if isinstance(container, dict | SandboxObject):  # issue 11: dicts, user classes
+            return python_set_item(self, container, self._eval(target.slice), value)
         index = self._index(target.slice)
         if isinstance(container, torch.Tensor):
             if not isinstance(value, torch.Tensor | bool | int | float):
@@ -240,14 +446,33 @@ class Interpreter:
             raise ProgramError(f"Cannot assign into {type_name(container)}.")
 
     def _store(self, name: str, value: object) -> None:
-        scope = self.globals if self.locals is None else self.locals
-        if self.locals is None and name in self.ctx.overrides and _is_leaf(value):
-            value = self.ctx.overrides.pop(name).detach().clone().requires_grad_(True)
-        scope[name] = value
+        locals_ = self.locals
+        if locals_ is None:
+            if name in self.ctx.overrides and _is_leaf(value):
+                value = self.ctx.overrides.pop(name).detach().clone().requires_grad_(True)
+            self.globals[name] = value
+        elif self.declared is not None and name in self.declared:
+            self._scope(name)[name] = value
+        else:
+            locals_[name] = value
         if isinstance(value, torch.Tensor) and grad_fn_of(value) is not None:
             self.ctx.tracer.name(value, name)
-            if self.locals is None:
+            if locals_ is None:
                 self.ctx.last_graph_tensor = value
+
+    def _scope(self, name: str | None = None) -> Scope:
+        """The dict a name is stored in here (`global` and `nonlocal` followed)."""
+        if self.locals is None:
+            return self.globals
+        where = None if self.declared is None or name is None else self.declared.get(name)
+        if where == "global":
+            return self.globals
+        if where == "nonlocal":
+            for scope in self.outer:
+                if name in scope:
+                    return scope
+            raise NotAllowed(f"No binding for nonlocal `{name}` found.")
+        return self.locals
 
     # -- expressions --------------------------------------------------------
 
@@ -265,23 +490,145 @@ class Interpreter:
         return node.value
 
     def _e_Name(self, node: ast.Name) -> object:
-        for scope in (self.locals, self.outer, self.globals, self.builtins):
-            if scope is not None and node.id in scope:
-                return scope[node.id]
+        name = node.id
+        locals_ = self.locals
+        if locals_ is not None and name in locals_:
+            return locals_[name]
+        for scope in self.outer:
+            if name in scope:
+                return scope[name]
+        if name in self.globals:
+            return self.globals[name]
+        if name in self.builtins:
+            return self.builtins[name]
+        if name in UNAVAILABLE_BUILTINS:
+            raise NotAllowed(f"`{name}` is not available in the playground.")
         raise UnknownName(
-            f"Name `{node.id}` is not defined.",
+            f"Name `{name}` is not defined.",
             hint="Assign it first, or check the spelling.",
         )
 
+    def _items(self, elements: list[ast.expr]) -> list:
+        """The values of a list, tuple or set display, `*iterable` spread in place."""
+        items: list[object] = []
+        spread = False
+        for element in elements:
+            if type(element) is ast.Starred:
+                items.extend(pyiter.materialise(self, self._eval(element.value)))
+                spread = True
+            else:
+                items.append(self._eval(element))
+        if spread:
+            pyiter.check_room(self, len(items))
+        return items
+
     def _e_List(self, node: ast.List) -> list:
-        return [self._eval(e) for e in node.elts]
+        return self._items(node.elts)
 
     def _e_Tuple(self, node: ast.Tuple) -> tuple:
-        return tuple(self._eval(e) for e in node.elts)
+        return tuple(self._items(node.elts))
+
+    def _e_Set(self, node: ast.Set) -> set:
+        items = self._items(node.elts)
+        for item in items:
+            check_hashable(self.ctx, item)
+        return set(items)
+
+    def _e_Dict(self, node: ast.Dict) -> dict:
+        result: dict = {}
+        for key_node, value_node in zip(node.keys, node.values, strict=True):
+            if key_node is None:  # `**other`
+                entries = pyiter.pairs(self, self._eval(value_node))
+            else:
+                entries = [(self._eval(key_node), self._eval(value_node))]
+            for key, value in entries:
+                check_hashable(self.ctx, key)
+                result[key] = value
+            pyiter.check_room(self, len(result))
+        self.ctx.count_items(2 * len(result), references=True)
+        return result
+
+    def _e_Starred(self, node: ast.Starred) -> object:
+        raise NotAllowed("`*` unpacking is not supported here.")
+
+    def _e_Lambda(self, node: ast.Lambda) -> Closure:
+        return self._closure(node)
+
+    # -- comprehensions -------------------------------------------------------
+
+    def _e_ListComp(self, node: ast.ListComp) -> list:
+        result: list[object] = []
+        limit = self.ctx.budgets.sequence_length
+        for _ in self._comprehend(node):
+            result.append(self._eval(node.elt))
+            if len(result) > limit:
+                pyiter.check_room(self, len(result))
+        self.ctx.count_items(len(result), references=True)
+        return result
+
+    def _e_SetComp(self, node: ast.SetComp) -> set:
+        items = self._e_ListComp(node)  # type: ignore[arg-type]
+        for item in items:
+            check_hashable(self.ctx, item)
+        return set(items)
+
+    def _e_DictComp(self, node: ast.DictComp) -> dict:
+        result: dict = {}
+        for _ in self._comprehend(node):
+            key = self._eval(node.key)
+            check_hashable(self.ctx, key)
+            result[key] = self._eval(node.value)
+            pyiter.check_room(self, len(result))
+        self.ctx.count_items(2 * len(result), references=True)
+        return result
+
+    def _e_GeneratorExp(self, node: ast.GeneratorExp) -> pyiter.LazyIter:
+        """Lazy, as in Python: each item is made when it is read, in the
+        expression's own scope (switched in around every step)."""
+        first = pyiter.iterate(self, self._eval(node.generators[0].iter))
+        scope = (node, {}, self._closure_chain())
+        return pyiter.LazyIter("generator", _Scoped(self, self._bindings(node, 0, first), scope))
+
+    def _comprehend(self, node: ast.ListComp | ast.SetComp | ast.DictComp):
+        """Run the comprehension's loops in a scope of their own; yields per item."""
+        first = pyiter.iterate(self, self._eval(node.generators[0].iter))  # outside, as Python
+        saved = self._enter((node, {}, self._closure_chain()))
+        try:
+            yield from self._bindings(node, 0, first)
+        finally:
+            self._leave(saved)
+
+    def _enter(self, scope: tuple) -> tuple:
+        saved = (self.locals, self.outer, self.in_class, self.declared)
+        _, self.locals, self.outer = scope
+        self.in_class, self.declared = False, None
+        return saved
+
+    def _leave(self, saved: tuple) -> None:
+        self.locals, self.outer, self.in_class, self.declared = saved
+
+    def _bindings(self, node: ast.expr, index: int, items):
+        generator = node.generators[index]
+        last = index + 1 == len(node.generators)
+        for item in items:
+            self.ctx.count_iteration()
+            self._assign(generator.target, item)
+            if all(operators.truth(self._eval(test)) for test in generator.ifs):
+                if last:
+                    yield
+                else:
+                    inner = node.generators[index + 1].iter
+                    yield from self._bindings(
+                        node, index + 1, pyiter.iterate(self, self._eval(inner))
+                    )
 
     def _e_BinOp(self, node: ast.BinOp) -> object:
         left = self._eval(node.left)
         right = self._eval(node.right)
+        if type(left) is str and type(node.op) is ast.Mod:
+            result = percent_format(left, right, self)
+            self.ctx.count_items(len(result))
+            return result
         return operators.binary(self.ctx, node.op, left, right)
 
     def _e_UnaryOp(self, node: ast.UnaryOp) -> object:
@@ -300,11 +647,22 @@ class Interpreter:
         result: object = True
         for op, comparator in zip(node.ops, node.comparators, strict=True):
             right = self._eval(comparator)
-            result = operators.compare(self.ctx, op, left, right)
+            result = self._compare(op, left, right)
             if len(node.ops) > 1 and not operators.truth(result):
                 return result
             left = right
         return result
+
+    def _compare(self, op: ast.cmpop, left: object, right: object) -> object:
+        if is_container(left) or is_container(right):
+            if isinstance(op, ast.In | ast.NotIn) and isinstance(right, dict | set):
+                check_hashable(self.ctx, left)
+                return (left in right) == isinstance(op, ast.In)
+            if not isinstance(op, ast.Is | ast.IsNot):
+                check_container_compare(self.ctx, left, right)
+            if isinstance(op, ast.In | ast.NotIn) and isinstance(right, _VIEWS):
+                return (left in right) == isinstance(op, ast.In)  # sized by the check above
+        return operators.compare(self.ctx, op, left, right)
 
     def _e_IfExp(self, node: ast.IfExp) -> object:
         chosen = node.body if operators.truth(self._eval(node.test)) else node.orelse
@@ -325,10 +683,14 @@ class Interpreter:
             return value
         if isinstance(obj, SandboxObject):
             return obj.get_attribute(self, node.attr)
+        if has_methods(obj):
+            return method_of(obj, node.attr)
         raise NotAllowed(f"Attribute `.{node.attr}` of {type_name(obj)} is not available.")
 
     def _e_Subscript(self, node: ast.Subscript) -> object:
         container = self._eval(node.value)
+        if isinstance(container, dict | SandboxObject):  # issue 11: dicts, user classes
+            return python_get_item(self, container, self._eval(node.slice))
         index = self._index(node.slice)
         if isinstance(container, torch.Tensor):
             check_index(self.ctx.budgets, container, index)
@@ -391,28 +753,54 @@ class Interpreter:
     def _e_FormattedValue(self, node: ast.FormattedValue) -> str:
         value = self._eval(node.value)
         spec = "" if node.format_spec is None else str(self._eval(node.format_spec))
-        if any(int(n) > 100 for n in _SPEC_NUMBER.findall(spec)):
-            raise BudgetExceeded("Format widths and precisions above 100 are not allowed.")
-        if node.conversion == ord("r"):
-            value = to_repr(value)
-        elif node.conversion in (ord("s"), ord("a")) or isinstance(value, list | tuple):
-            value = to_text(value)
-        elif not spec and isinstance(value, torch.Tensor | np.ndarray) and value.ndim:
-            value = array_text(value)  # what `format` would do, summarised
-        if not isinstance(value, bool | int | float | str | type(None) | torch.Tensor):
-            value = to_text(value)
-        return format(value, spec)
+        conversion = None if node.conversion < 0 else chr(node.conversion)
+        return format_value(value, spec, conversion, self)
 
     # -- calls ----------------------------------------------------------------
 
     def _e_Call(self, node: ast.Call) -> object:
-        fn = self._eval(node.func)
-        args = [self._eval(a) for a in node.args]
-        kwargs = {kw.arg: self._eval(kw.value) for kw in node.keywords}
+        func = node.func
+        if type(func) is ast.Name and func.id == "super":
+            return self._super(node)
+        fn = self._eval(func)
+        if any(type(a) is ast.Starred for a in node.args):
+            args = self._items(node.args)
+        else:
+            args = [self._eval(a) for a in node.args]
+        kwargs: dict[str, object] = {}
+        for kw in node.keywords:
+            if kw.arg is not None:
+                if kw.arg in kwargs:
+                    raise _repeated_keyword(kw.arg)
+                kwargs[kw.arg] = self._eval(kw.value)
+                continue
+            for key, value in pyiter.pairs(self, self._eval(kw.value)):  # `**mapping`
+                if not isinstance(key, str):
+                    raise ProgramError("keywords must be strings", python_type="TypeError")
+                if key in kwargs:
+                    raise _repeated_keyword(key)
+                kwargs[key] = value
         return self.call(fn, args, kwargs)
 
+    def _super(self, node: ast.Call) -> object:
+        """`super()` in a method asks the class that defined it (`Closure.owner`);
+        `super(C, obj)` asks `C`."""
+        if node.args:
+            cls, instance = self._eval(node.args[0]), self._eval(node.args[1])
+        else:
+            function = self.function
+            if function is None or function.owner is None or self.first_argument is _NO_SELF:
+                raise ProgramError("super(): no arguments", python_type="RuntimeError")
+            cls, instance = function.owner, self.first_argument
+        if not isinstance(cls, SandboxObject):
+            raise ProgramError("super() argument 1 must be a type", python_type="TypeError")
+        return cls.super_of(self, instance)
+
     def call(self, fn: object, args: list, kwargs: dict) -> object:
-        """Call any callable value of a program (also used by `SandboxObject`s)."""
+        """Call any callable value of a program (also used by `SandboxObject`s).
+
+        A method is its `Closure` called with the instance as the first argument.
+        """
         self.ctx.tick()
         if isinstance(fn, Builtin):
             return self._call_builtin(fn, args, kwargs)
@@ -424,7 +812,15 @@ class Interpreter:
             return self._call_closure(fn, args, kwargs)
         if isinstance(fn, SandboxObject):
             return fn.call(self, args, kwargs)
-        raise ProgramError(f"{type_name(fn)} is not callable.")
+        raise ProgramError(f"{type_name(fn)} is not callable.", python_type="TypeError")
+
+    def materialise(self, value: object) -> list:
+        """`list(value)` within the budgets (for the built-ins and methods)."""
+        return pyiter.materialise(self, value)
+
+    def pairs(self, value: object) -> list[tuple[object, object]]:
+        """The (key, value) pairs of a dict or of an iterable of pairs."""
+        return pyiter.pairs(self, value)
 
     def _call_builtin(self, fn: Builtin, args: list, kwargs: dict) -> object:
         unknown = set(kwargs) - fn.keywords
@@ -459,36 +855,96 @@ class Interpreter:
                 f"Functions nested more than {ctx.budgets.call_depth} calls deep.",
                 hint="Recursion is limited; use a loop instead.",
             )
-        saved = (self.locals, self.outer)
-        self.locals, self.outer = scope, fn.outer
+        node = fn.node
+        saved = (
+            self.locals, self.outer, self.in_class, self.declared, self.function,
+            self.first_argument,
+        )  # fmt: skip
+        self.locals, self.outer, self.in_class = scope, fn.outer, False
+        self.declared = self._declared(node)
+        self.function, self.first_argument = fn, args[0] if args else _NO_SELF
         ctx.call_depth += 1
         try:
-            self._block(fn.node.body)
+            if type(node) is ast.Lambda:
+                return self._eval(node.body)
+            self._block(node.body)
         except _Return as ret:
             return ret.value
         except (_Break, _Continue) as jump:
             raise jump.misplaced("`break`/`continue` outside a loop.") from None
         finally:
             ctx.call_depth -= 1
-            self.locals, self.outer = saved
+            (
+                self.locals, self.outer, self.in_class, self.declared, self.function,
+                self.first_argument,
+            ) = saved  # fmt: skip
         return None
 
+    def _declared(self, node: ast.FunctionDef | ast.Lambda) -> dict[str, str] | None:
+        """The function's `global` and `nonlocal` names (its own, not nested defs')."""
+        key = id(node)
+        if key not in self._declarations:
+            found: dict[str, str] = {}
+            stack = list(node.body) if isinstance(node, ast.FunctionDef) else []
+            while stack:
+                stmt = stack.pop()
+                if isinstance(stmt, ast.Global | ast.Nonlocal):
+                    kind = "global" if isinstance(stmt, ast.Global) else "nonlocal"
+                    found.update(dict.fromkeys(stmt.names, kind))
+                elif not isinstance(stmt, ast.FunctionDef | ast.ClassDef):
+                    for field in ("body", "orelse", "finalbody"):
+                        stack.extend(getattr(stmt, field, []))
+                    for handler in getattr(stmt, "handlers", []):
+                        stack.extend(handler.body)
+            self._declarations[key] = found or None
+        return self._declarations[key]
+
     def _bind_arguments(self, fn: Closure, args: list, kwargs: dict) -> Scope:
-        params = [a.arg for a in fn.node.args.args]
-        name = fn.node.name
-        if len(args) > len(params):
-            raise ProgramError(f"{name}() takes {len(params)} arguments but got {len(args)}.")
+        spec = fn.node.args
+        params = [a.arg for a in spec.args]
+        name = fn.name
+        if len(args) > len(params) and spec.vararg is None:
+            raise ProgramError(
+                f"{name}() takes {len(params)} positional arguments but {len(args)} were given",
+                python_type="TypeError",
+            )
         scope: Scope = dict(zip(params, args, strict=False))
+        if spec.vararg is not None:
+            scope[spec.vararg.arg] = tuple(args[len(params) :])
+        keyword_only = [a.arg for a in spec.kwonlyargs]
+        extra: dict[str, object] = {}
         for key, value in kwargs.items():
-            if key not in params or key in scope:
-                raise ProgramError(f"{name}() got an unexpected or repeated argument `{key}`.")
-            scope[key] = value
+            if key in scope and (key in params or key in keyword_only):
+                raise ProgramError(
+                    f"{name}() got multiple values for argument '{key}'", python_type="TypeError"
+                )
+            if key in params or key in keyword_only:
+                scope[key] = value
+            elif spec.kwarg is not None:
+                extra[key] = value
+            else:
+                raise ProgramError(
+                    f"{name}() got an unexpected keyword argument '{key}'", python_type="TypeError"
+                )
         first_default = len(params) - len(fn.defaults)
         for position, param in enumerate(params):
             if param not in scope:
                 if position < first_default:
-                    raise ProgramError(f"{name}() is missing the argument `{param}`.")
+                    raise ProgramError(
+                        f"{name}() missing 1 required positional argument: '{param}'",
+                        python_type="TypeError",
+                    )
                 scope[param] = fn.defaults[position - first_default]
+        for param in keyword_only:
+            if param not in scope:
+                if param not in fn.kw_defaults:
+                    raise ProgramError(
+                        f"{name}() missing 1 required keyword-only argument: '{param}'",
+                        python_type="TypeError",
+                    )
+                scope[param] = fn.kw_defaults[param]
+        if spec.kwarg is not None:
+            scope[spec.kwarg.arg] = extra
         return scope
 
 
@@ -518,7 +974,37 @@ def _as_load(target: ast.expr) -> ast.expr:
 
 def _program_error(exc: BaseException, node: ast.AST) -> ProgramError:
     message = describe_exception(exc)
+    error = from_python(exc, message, hint_for(message))
+    return error.at(getattr(node, "lineno", None), getattr(node, "col_offset", None))
+
+
+def _repeated_keyword(key: str) -> ProgramError:
     return ProgramError(
-        message, getattr(node, "lineno", None), getattr(node, "col_offset", None),
-        hint=hint_for(message),
-    )  # fmt: skip
+        f"got multiple values for keyword argument '{key}'", python_type="TypeError"
+    )
+
+
+class _Scoped:
+    """Steps a generator expression inside its own scope, whoever reads it.
+
+    The scope is switched in for each step and back out after it, so a generator
+    read later, elsewhere (`sum(...)` in another function), or dropped half-read,
+    never leaves the interpreter in the wrong scope.
+    """
+
+    def __init__(self, interp: Interpreter, steps, scope: tuple) -> None:
+        self.interp = interp
+        self.steps = steps
+        self.scope = scope
+
+    def __iter__(self) -> _Scoped:
+        return self
+
+    def __next__(self) -> object:
+        interp = self.interp
+        saved = interp._enter(self.scope)
+        try:
+            next(self.steps)
+            return interp._eval(self.scope[0].elt)
+        finally:
+            interp._leave(saved)

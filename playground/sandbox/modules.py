@@ -16,6 +16,7 @@ from .data_api import data_members, utils_members
 from .module_classes import autograd_members as function_members
 from .nn_api import init_members, nn_members
 from .optim_api import optim_members, scheduler_members
+from .stdlib import math_members, random_members
 from .torch_api import (
     autograd_members,
     cuda_members,
@@ -40,6 +41,8 @@ IMPORTABLE: dict[str, tuple[Members, ...]] = {
     "torch.utils.data": (data_members,),
     "torch.autograd": (autograd_members, function_members),
     "torch.cuda": (cuda_members,),
+    "math": (math_members,),
+    "random": (random_members,),
 }
 
 # Bound before the first line runs, so the tutorial's code works without imports.

@@ -31,10 +31,17 @@ def _inner(stmt: ast.stmt, in_function: bool, in_loop: bool) -> list[_Frame]:
     """The statements nested in `stmt`, with the context each runs in."""
     if isinstance(stmt, ast.FunctionDef):
         return [(s, True, False) for s in stmt.body]
+    if isinstance(stmt, ast.ClassDef):  # a class body is neither a function nor a loop
+        return [(s, False, False) for s in stmt.body]
     if isinstance(stmt, ast.For | ast.While):  # `else:` is not part of the loop
         body = [(s, in_function, True) for s in stmt.body]
         return body + [(s, in_function, in_loop) for s in stmt.orelse]
     nested = getattr(stmt, "body", []) + getattr(stmt, "orelse", [])
+    if isinstance(stmt, ast.Try):
+        nested = list(stmt.body)
+        for handler in stmt.handlers:
+            nested += handler.body
+        nested += stmt.orelse + stmt.finalbody
     return [(s, in_function, in_loop) for s in nested]
 
 
@@ -46,6 +53,8 @@ def _check(stmt: ast.stmt, in_function: bool, in_loop: bool) -> None:
         message = "`break` outside a loop."
     elif isinstance(stmt, ast.Continue) and not in_loop:
         message = "`continue` outside a loop."
+    elif isinstance(stmt, ast.Nonlocal) and not in_function:
+        message = "`nonlocal` outside a function."
     elif isinstance(stmt, ast.FunctionDef):
         names = [a.arg for a in stmt.args.args]
         repeated = next((n for i, n in enumerate(names) if n in names[:i]), None)

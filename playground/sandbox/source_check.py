@@ -11,6 +11,7 @@ import ast
 
 from .budgets import Budgets
 from .errors import BudgetExceeded, NotAllowed, SyntaxProblem
+from .modules import IMPORTABLE
 from .parsing import parse
 from .placement import check_placement
 
@@ -18,10 +19,14 @@ ALLOWED_NODES: frozenset[type] = frozenset(
     {
         ast.Module, ast.Expr, ast.Assign, ast.AugAssign, ast.For, ast.While, ast.If,
         ast.With, ast.withitem, ast.FunctionDef, ast.Return, ast.Pass, ast.Break,
-        ast.Continue, ast.Import, ast.alias, ast.arguments, ast.arg,
-        ast.Constant, ast.Name, ast.Load, ast.Store, ast.BinOp, ast.UnaryOp,
+        ast.Continue, ast.Import, ast.ImportFrom, ast.alias, ast.arguments, ast.arg,
+        ast.Constant, ast.Name, ast.Load, ast.Store, ast.Del, ast.BinOp, ast.UnaryOp,
         ast.BoolOp, ast.Compare, ast.Call, ast.keyword, ast.Attribute, ast.Subscript,
-        ast.Slice, ast.List, ast.Tuple, ast.JoinedStr, ast.FormattedValue, ast.IfExp,
+        ast.Slice, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.JoinedStr,
+        ast.FormattedValue, ast.IfExp, ast.Starred, ast.Lambda,
+        ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.comprehension,
+        ast.Assert, ast.Try, ast.ExceptHandler, ast.Raise, ast.Delete, ast.Global,
+        ast.Nonlocal, ast.ClassDef,
         ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
         ast.MatMult, ast.USub, ast.UAdd, ast.Not, ast.And, ast.Or, ast.Eq, ast.NotEq,
         ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Is, ast.IsNot, ast.In, ast.NotIn,
@@ -30,32 +35,46 @@ ALLOWED_NODES: frozenset[type] = frozenset(
 
 # Friendlier words for the constructs people most often try.
 CONSTRUCT_NAMES: dict[type, str] = {
-    ast.Lambda: "lambda", ast.ClassDef: "class definitions", ast.Try: "try/except",
-    ast.Raise: "raise", ast.Global: "global", ast.Nonlocal: "nonlocal",
-    ast.Delete: "del", ast.ListComp: "list comprehensions",
-    ast.GeneratorExp: "generator expressions", ast.DictComp: "dict comprehensions",
-    ast.SetComp: "set comprehensions", ast.Dict: "dictionaries", ast.Set: "sets",
     ast.Yield: "yield", ast.YieldFrom: "yield from", ast.Await: "await",
     ast.AsyncFunctionDef: "async functions", ast.AsyncFor: "async for",
-    ast.AsyncWith: "async with", ast.ImportFrom: "from ... import",
-    ast.Starred: "star-unpacking (*args)", ast.NamedExpr: "the walrus operator :=",
-    ast.Assert: "assert", ast.Match: "match", ast.LShift: "bit shifts",
+    ast.AsyncWith: "async with", ast.NamedExpr: "the walrus operator :=",
+    ast.Match: "match", ast.LShift: "bit shifts",
     ast.RShift: "bit shifts", ast.BitOr: "bitwise |", ast.BitAnd: "bitwise &",
     ast.BitXor: "bitwise ^", ast.Invert: "bitwise ~", ast.AnnAssign: "annotated assignment",
+    ast.TryStar: "except*",
 }  # fmt: skip
 
-# Python built-ins that open a way out of any sandbox; named so the refusal is clear.
-FORBIDDEN_NAMES: frozenset[str] = frozenset(
+# Python built-ins that open a way out of any sandbox: never a name, even the
+# program's own, so the refusal is clear wherever they appear.
+ESCAPE_NAMES: frozenset[str] = frozenset(
     {
         "eval", "exec", "compile", "open", "getattr", "setattr", "delattr", "hasattr",
-        "globals", "locals", "vars", "dir", "type", "object", "super", "input",
-        "breakpoint", "help", "memoryview", "classmethod", "staticmethod", "property",
-        "exit", "quit", "id", "hash", "format", "chr", "ord", "bytes", "bytearray",
+        "globals", "locals", "vars", "dir", "object", "super", "breakpoint",
+        "memoryview", "classmethod", "staticmethod", "property",
         "__import__", "__builtins__", "importlib", "os", "sys", "subprocess", "socket",
     }
 )  # fmt: skip
 
-ALLOWED_IMPORTS: dict[str, set[str]] = {"torch": {"torch"}, "numpy": {"np", "numpy"}}
+# Built-ins the playground does not provide, but harmless as names: a program may
+# bind its own `input`, `id` or `format`; reading one it never binds is refused.
+UNAVAILABLE_BUILTINS: frozenset[str] = frozenset(
+    {
+        "input", "id", "hash", "format", "chr", "ord", "help", "exit", "quit", "bytes",
+        "bytearray", "callable", "issubclass", "frozenset", "slice",
+        "divmod", "bin", "hex", "oct", "ascii", "complex", "aiter", "anext",
+    }
+)  # fmt: skip
+
+FORBIDDEN_NAMES: frozenset[str] = ESCAPE_NAMES | UNAVAILABLE_BUILTINS
+
+# Methods a class body may define under a dunder name (everything else `__x__` is refused).
+SPECIAL_METHODS: frozenset[str] = frozenset(
+    {"__init__", "__call__", "__repr__", "__str__", "__len__", "__getitem__"}
+)
+_CLASS_BODY = (ast.FunctionDef, ast.Assign, ast.AugAssign, ast.Expr, ast.Pass)
+_NAME_HINT = (
+    "Only torch, numpy (as np), the common Python built-ins and your own names can be used."
+)
 
 
 def parse_program(source: str, budgets: Budgets) -> ast.Module:
@@ -101,7 +120,9 @@ def _col(offset: int | None) -> int | None:
 
 
 def _vet(tree: ast.Module, budgets: Budgets) -> None:
-    """Walk the tree iteratively (no recursion to exhaust) checking every node."""
+    """Walk the tree iteratively (no recursion to exhaust), in source order, so the
+    first refused construct of the file is the one reported."""
+    vetter = _Vetter(_bound_names(tree))
     # Each entry carries the nearest enclosing location, for nodes that have none
     # (`Load`, operators), so a depth error still points at a line.
     stack: list[tuple[ast.AST, int, tuple[int | None, int | None]]] = [(tree, 0, (None, None))]
@@ -123,90 +144,197 @@ def _vet(tree: ast.Module, budgets: Budgets) -> None:
                 hint="Split deeply nested expressions into named steps.",
             )
         try:
-            _vet_node(node)
+            vetter.check(node)
         except NotAllowed as exc:  # operators (`<<`, `|`) have no location of their own
             raise exc.at(*where) from None
-        for child in ast.iter_child_nodes(node):
-            stack.append((child, depth + 1, where))
+        children = list(ast.iter_child_nodes(node))
+        stack.extend((child, depth + 1, where) for child in reversed(children))
 
 
 def _where(node: ast.AST) -> tuple[int | None, int | None]:
     return getattr(node, "lineno", None), getattr(node, "col_offset", None)
 
 
-def _vet_node(node: ast.AST) -> None:
-    kind = type(node)
-    if kind not in ALLOWED_NODES:
-        what = CONSTRUCT_NAMES.get(kind, kind.__name__)
-        raise NotAllowed(f"{what} is not supported in the playground.", *_where(node))
-    check = _NODE_CHECKS.get(kind)
-    if check is not None:
-        check(node)
+def _bound_names(tree: ast.Module) -> frozenset[str]:
+    """Every name the program binds somewhere (iteratively: `ast.walk` keeps a queue)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.alias):
+            names.add(node.asname or node.name.partition(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+    return frozenset(names)
 
 
-def _check_name(node: ast.Name) -> None:
-    if node.id in FORBIDDEN_NAMES or node.id.startswith("__"):
-        raise NotAllowed(
-            f"`{node.id}` is not available in the playground.",
-            *_where(node),
-            hint="Only torch, numpy (as np), print, range, len and your own names can be used.",
-        )
+class _Vetter:
+    """The per-node checks, with what a node's parent allowed it (`super()`,
+    `@staticmethod`, a method named `__init__`)."""
 
+    def __init__(self, bound: frozenset[str]) -> None:
+        self.bound = bound
+        self.exempt: set[int] = set()  # ids of nodes a parent already vetted
+        self.methods: set[int] = set()  # ids of `def`s directly in a class body
 
-def _check_attribute(node: ast.Attribute) -> None:
-    if node.attr.startswith("_"):
-        raise NotAllowed(
-            f"Attribute `{node.attr}` is not allowed: names starting with `_` are private.",
-            *_where(node),
-        )
+    def check(self, node: ast.AST) -> None:
+        kind = type(node)
+        if kind not in ALLOWED_NODES:
+            what = CONSTRUCT_NAMES.get(kind, kind.__name__)
+            raise NotAllowed(f"{what} is not supported in the playground.", *_where(node))
+        check = _NODE_CHECKS.get(kind)
+        if check is not None and id(node) not in self.exempt:
+            check(self, node)
 
-
-def _check_import(node: ast.Import) -> None:
-    for alias in node.names:
-        allowed = ALLOWED_IMPORTS.get(alias.name)
-        if allowed is None or (alias.asname or alias.name) not in allowed:
+    def name(self, node: ast.Name) -> None:
+        name = node.id
+        refused = name in ESCAPE_NAMES or name.startswith("__")
+        if name in UNAVAILABLE_BUILTINS and name not in self.bound:
+            refused = True
+        if refused:
             raise NotAllowed(
-                f"`import {alias.name}"
-                + (f" as {alias.asname}" if alias.asname else "")
-                + "` is not allowed.",
-                *_where(node),
-                hint="Only `import torch` and `import numpy as np` are available.",
+                f"`{name}` is not available in the playground.", *_where(node), hint=_NAME_HINT
             )
 
+    def attribute(self, node: ast.Attribute) -> None:
+        if node.attr in SPECIAL_METHODS and _is_super_call(node.value):
+            return  # `super().__init__(...)`: a base class's special method
+        if node.attr.startswith("_"):
+            raise NotAllowed(
+                f"Attribute `{node.attr}` is not allowed: names starting with `_` are private.",
+                *_where(node),
+            )
 
-def _check_function(node: ast.FunctionDef) -> None:
-    args = node.args
-    if node.decorator_list:
-        raise NotAllowed("Decorators are not supported.", *_where(node))
-    if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
-        raise NotAllowed("Only plain positional parameters are supported in `def`.", *_where(node))
-    _check_binding_name(node.name, node)
-    for arg in args.args:
-        _check_binding_name(arg.arg, node)
+    def import_(self, node: ast.Import) -> None:
+        for alias in node.names:
+            _check_module(alias.name, node)
+            if alias.asname:
+                _check_binding_name(alias.asname, node)
+
+    def import_from(self, node: ast.ImportFrom) -> None:
+        if node.level:
+            raise NotAllowed("Relative imports are not available.", *_where(node))
+        _check_module(node.module or "", node)
+        for alias in node.names:
+            if alias.name == "*":
+                raise NotAllowed(
+                    f"`from {node.module} import *` is not supported: name what you import.",
+                    *_where(node),
+                )
+            _check_binding_name(alias.name, node)
+            _check_binding_name(alias.asname or alias.name, node)
+
+    def function(self, node: ast.FunctionDef) -> None:
+        in_class = id(node) in self.methods
+        for decorator in node.decorator_list:
+            if not (
+                in_class and isinstance(decorator, ast.Name) and decorator.id == "staticmethod"
+            ):
+                raise NotAllowed(
+                    "Decorators are not supported (only `@staticmethod` in a class).",
+                    *_where(node),
+                )
+            self.exempt.add(id(decorator))
+        if in_class and node.name in SPECIAL_METHODS:
+            return
+        _check_binding_name(node.name, node, in_class)
+
+    def arguments(self, node: ast.arguments) -> None:
+        if node.posonlyargs:
+            raise NotAllowed("Positional-only parameters (`/`) are not supported.")
+        params = [*node.args, *node.kwonlyargs, *filter(None, (node.vararg, node.kwarg))]
+        names = [a.arg for a in params]
+        for arg in params:
+            _check_binding_name(arg.arg, arg)
+        repeated = next((n for i, n in enumerate(names) if n in names[:i]), None)
+        if repeated is not None:
+            raise NotAllowed(f"The parameter `{repeated}` appears twice.")
+
+    def call(self, node: ast.Call) -> None:
+        if isinstance(node.func, ast.Name) and node.func.id == "super":
+            if (
+                node.keywords
+                or len(node.args) not in (0, 2)
+                or any(isinstance(a, ast.Starred) for a in node.args)
+            ):
+                raise NotAllowed("Use `super()` or `super(Class, self)`.", *_where(node))
+            self.exempt.add(id(node.func))
+
+    def class_def(self, node: ast.ClassDef) -> None:
+        _check_binding_name(node.name, node)
+        if node.decorator_list or node.keywords:
+            raise NotAllowed("Class decorators and `metaclass=` are not supported.", *_where(node))
+        if len(node.bases) > 1 or any(isinstance(b, ast.Starred) for b in node.bases):
+            raise NotAllowed("A class may inherit from one class only.", *_where(node))
+        for stmt in node.body:
+            if not isinstance(stmt, _CLASS_BODY):
+                raise NotAllowed(
+                    "A class body may hold methods, attributes and a docstring only.",
+                    *_where(stmt),
+                )
+            if isinstance(stmt, ast.FunctionDef):
+                self.methods.add(id(stmt))
+                if stmt.name.startswith("__") and stmt.name not in SPECIAL_METHODS:
+                    raise NotAllowed(
+                        f"The method `{stmt.name}` is not supported; a class may define "
+                        + ", ".join(f"`{m}`" for m in sorted(SPECIAL_METHODS))
+                        + ".",
+                        *_where(stmt),
+                    )
+
+    def handler(self, node: ast.ExceptHandler) -> None:
+        if node.name is not None:
+            _check_binding_name(node.name, node)
+
+    def scope_names(self, node: ast.Global | ast.Nonlocal) -> None:
+        for name in node.names:
+            _check_binding_name(name, node)
+
+    def constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, bytes | complex):
+            what = "bytes literals" if isinstance(node.value, bytes) else "complex numbers"
+            raise NotAllowed(f"{what} are not supported.", *_where(node))
 
 
-def _check_binding_name(name: str, node: ast.AST) -> None:
-    if name.startswith("__") or name in FORBIDDEN_NAMES:
+def _is_super_call(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
+    )
+
+
+def _check_module(name: str, node: ast.AST) -> None:
+    """Only the modules of `modules.IMPORTABLE` can be imported."""
+    if name not in IMPORTABLE:
+        raise NotAllowed(
+            f"`import {name}` is not allowed: the module `{name}` is not available in the "
+            "playground.",
+            *_where(node),
+            hint="Available: " + ", ".join(f"`{m}`" for m in sorted(IMPORTABLE)) + ".",
+        )
+
+
+def _check_binding_name(name: str, node: ast.AST, method: bool = False) -> None:
+    if name.startswith("__") or name in ESCAPE_NAMES:
         raise NotAllowed(f"The name `{name}` cannot be used.", *_where(node))
-
-
-def _check_call(node: ast.Call) -> None:
-    for kw in node.keywords:
-        if kw.arg is None:
-            raise NotAllowed("`**` keyword unpacking is not supported.", *_where(node))
-
-
-def _check_constant(node: ast.Constant) -> None:
-    if isinstance(node.value, bytes | complex):
-        what = "bytes literals" if isinstance(node.value, bytes) else "complex numbers"
-        raise NotAllowed(f"{what} are not supported.", *_where(node))
+    if method and name.startswith("_"):
+        raise NotAllowed(f"The method name `{name}` cannot start with `_`.", *_where(node))
 
 
 _NODE_CHECKS = {
-    ast.Name: _check_name,
-    ast.Attribute: _check_attribute,
-    ast.Import: _check_import,
-    ast.FunctionDef: _check_function,
-    ast.Call: _check_call,
-    ast.Constant: _check_constant,
+    ast.Name: _Vetter.name,
+    ast.Attribute: _Vetter.attribute,
+    ast.Import: _Vetter.import_,
+    ast.ImportFrom: _Vetter.import_from,
+    ast.FunctionDef: _Vetter.function,
+    ast.arguments: _Vetter.arguments,
+    ast.Call: _Vetter.call,
+    ast.ClassDef: _Vetter.class_def,
+    ast.ExceptHandler: _Vetter.handler,
+    ast.Global: _Vetter.scope_names,
+    ast.Nonlocal: _Vetter.scope_names,
+    ast.Constant: _Vetter.constant,
 }

@@ -21,12 +21,18 @@ MAX_SHOWN_NUMBERS = 2_000
 _EDGE_ITEMS = 3
 
 
-def to_text(value: object, limit: int = MAX_TEXT) -> str:
-    """`str(value)` as Python would print it, cut at `limit` characters."""
-    if _is_plain_sequence(value):
+def to_text(value: object, limit: int = MAX_TEXT, interp: object = None) -> str:
+    """`str(value)` as Python would print it, cut at `limit` characters.
+
+    With the running interpreter, objects of ours print as they choose
+    (`SandboxObject.text`: a user class's `__str__`); without it, as they are.
+    """
+    if _is_plain_sequence(value) or type(value) in _CONTAINERS:
         parts: list[str] = []
-        _seq_text(value, parts, limit, 0, 0)
+        _seq_text(value, parts, limit, 0, 0, interp)
         return "".join(parts)[:limit]
+    if interp is not None and hasattr(value, "repr_text"):
+        return value.text(interp)[:limit]
     return _item_text(value)[:limit]
 
 
@@ -60,11 +66,13 @@ def _item_text(value: object) -> str:
     return str(value)
 
 
-def to_repr(value: object, limit: int = MAX_TEXT) -> str:
+def to_repr(value: object, limit: int = MAX_TEXT, interp: object = None) -> str:
     """`repr(value)`: like `to_text` but strings are quoted."""
     if isinstance(value, str):
         return repr(value[:limit])
-    return to_text(value, limit)
+    if interp is not None and hasattr(value, "repr_text"):
+        return value.repr_text(interp)[:limit]
+    return to_text(value, limit, interp)
 
 
 def _is_plain_sequence(value: object) -> bool:
@@ -72,28 +80,66 @@ def _is_plain_sequence(value: object) -> bool:
     return type(value) in (list, tuple)
 
 
-def _seq_text(seq: list | tuple, parts: list[str], limit: int, depth: int, size: int) -> int:
+_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
+_CONTAINERS = frozenset({list, tuple, dict, set, *_VIEWS})
+_DEFAULT_KEYS = frozenset({list, tuple})  # fast path: the common nested lists
+
+
+def _brackets(seq: object) -> tuple[str, str]:
+    kind = type(seq)
+    if kind is list:
+        return "[", "]"
+    if kind is tuple:
+        return "(", ")"
+    if kind in (dict, set):
+        return "{", "}"
+    return f"{kind.__name__}([", "])"  # dict_keys([...]), dict_values, dict_items
+
+
+def _seq_text(
+    seq: object, parts: list[str], limit: int, depth: int, size: int, interp: object = None
+) -> int:
     """Append the text of `seq` to `parts`; return the running length."""
-    opening, closing = ("[", "]") if isinstance(seq, list) else ("(", ")")
+    opening, closing = _brackets(seq)
+    if type(seq) is set and not seq:
+        parts.append("set()")
+        return size + 5
     if depth > MAX_DEPTH:
         parts.append(opening + "..." + closing)
         return size + 5
     parts.append(opening)
     size += 1
-    for index, item in enumerate(seq):
+    pairs = type(seq) is dict
+    for index, item in enumerate(seq.items() if pairs else seq):
         if size > limit:
             parts.append("...")
             break
         if index:
             parts.append(", ")
             size += 2
-        if _is_plain_sequence(item):
-            size = _seq_text(item, parts, limit, depth + 1, size)
+        if pairs:
+            size = _item_into(item[0], parts, limit, depth, size, interp)
+            parts.append(": ")
+            size = _item_into(item[1], parts, limit, depth, size + 2, interp)
         else:
-            text = repr(item) if isinstance(item, str) else _item_text(item)
-            parts.append(text)
-            size += len(text)
-    if isinstance(seq, tuple) and len(seq) == 1:
+            size = _item_into(item, parts, limit, depth, size, interp)
+    if type(seq) is tuple and len(seq) == 1:
         parts.append(",")
     parts.append(closing)
-    return size + 1
+    return size + len(closing)
+
+
+def _item_into(
+    item: object, parts: list[str], limit: int, depth: int, size: int, interp: object
+) -> int:
+    """One item of a printed container: its `repr`, nested containers recursively."""
+    if type(item) in _CONTAINERS:
+        return _seq_text(item, parts, limit, depth + 1, size, interp)
+    if isinstance(item, str):
+        text = repr(item[:limit])
+    elif interp is not None and hasattr(item, "repr_text"):
+        text = item.repr_text(interp)[:limit]
+    else:
+        text = _item_text(item)
+    parts.append(text)
+    return size + len(text)

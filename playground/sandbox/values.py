@@ -7,7 +7,7 @@ function, module or frame through it.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,8 +38,51 @@ class SandboxObject:
         raise ProgramError(f"{self.kind} is not callable.")
 
     def subclass(self, interp, name: str, members: dict[str, object]) -> SandboxObject:
-        """`class name(self): ...` with the class body's names (methods are `Closure`s)."""
+        """`class name(self): ...` with the class body's names.
+
+        `members` holds the body's names: methods as `Closure`s, `@staticmethod`
+        functions as `StaticMethod`s, class attributes as plain values. The
+        interpreter then sets each method's `Closure.owner` to the returned class,
+        so a bare `super()` inside it asks that class's `super_of`.
+        """
         raise NotAllowed(f"Classes cannot inherit from {self.kind}.")
+
+    def super_of(self, interp, instance: object) -> object:
+        """What `super()` is inside a method of this class, called on `instance`.
+
+        The interpreter calls it for a bare `super()` (on the method's
+        `Closure.owner`, with the method's first argument) and for
+        `super(C, obj)` (on `C`). The result's attributes are read as usual.
+        """
+        raise NotAllowed("super() is not available here.")
+
+    def instance_check(self, value: object) -> bool:
+        """`isinstance(value, self)`: only classes answer it."""
+        raise NotAllowed(f"isinstance() cannot test against {self.kind}.")
+
+    def iterate(self, interp) -> Iterator[object]:
+        """`for item in self:`, `list(self)`, unpacking: a Python iterator of values."""
+        raise ProgramError(f"Cannot loop over {self.kind}.", python_type="TypeError")
+
+    def length(self, interp) -> int:
+        """`len(self)`."""
+        raise ProgramError(f"{self.kind} has no len().", python_type="TypeError")
+
+    def get_item(self, interp, index: object) -> object:
+        """`self[index]`."""
+        raise ProgramError(f"{self.kind} cannot be indexed.", python_type="TypeError")
+
+    def set_item(self, interp, index: object, value: object) -> None:
+        """`self[index] = value`."""
+        raise ProgramError(f"Cannot assign into {self.kind}.", python_type="TypeError")
+
+    def text(self, interp) -> str:
+        """What `print` and `str()` show; a user class may run its `__str__`."""
+        return str(self)
+
+    def repr_text(self, interp) -> str:
+        """What `repr()` and a list's printing show."""
+        return repr(self)
 
 
 @dataclass(frozen=True)
@@ -52,6 +95,50 @@ class Builtin:
 
     def __repr__(self) -> str:
         return f"<built-in function {self.name}>"
+
+
+class PyFunction(SandboxObject):
+    """A Python built-in that may call back into the program (`sorted(key=f)`,
+    `print` of an object with `__str__`): `fn(interp, args, kwargs)`.
+
+    `keywords` lists the keyword arguments it takes (None: it checks them itself).
+    """
+
+    kind = "builtin_function_or_method"
+
+    def __init__(self, name: str, fn: Callable, keywords: frozenset[str] | None = frozenset()):
+        self.name = name
+        self.fn = fn
+        self.keywords = keywords
+
+    def call(self, interp, args: list, kwargs: dict) -> object:
+        if self.keywords is not None and kwargs:
+            unknown = set(kwargs) - self.keywords
+            if unknown:
+                raise ProgramError(
+                    f"{self.name}() does not accept `{sorted(unknown)[0]}=` here.",
+                    python_type="TypeError",
+                )
+        return self.fn(interp, args, kwargs)
+
+    def __repr__(self) -> str:
+        return f"<built-in function {self.name}>"
+
+
+class PyType(PyFunction):
+    """A built-in type used as a function (`list`, `int`) and by `isinstance`."""
+
+    kind = "type"
+
+    def __init__(self, name: str, fn: Callable, types: tuple[type, ...], keywords=frozenset()):
+        super().__init__(name, fn, keywords)
+        self.types = types
+
+    def instance_check(self, value: object) -> bool:
+        return isinstance(value, self.types)  # True is an int, torch.Size a tuple: as in Python
+
+    def __repr__(self) -> str:
+        return f"<class '{self.name}'>"
 
 
 @dataclass(frozen=True)
@@ -90,14 +177,39 @@ class BoundMethod:
 # compare default values and scopes in C, exponentially on shared nested lists.
 @dataclass(eq=False)
 class Closure:
-    """A user `def`: its code, default values and the scope it was defined in."""
+    """A user `def` or `lambda`: its code, default values and enclosing scopes.
 
-    node: ast.FunctionDef
+    `outer` is the chain of enclosing function scopes, innermost first (a class
+    body is not one of them, as in Python). `owner` is the class whose body
+    defined the function (set by the interpreter after `class C(...):` ran, also
+    for classes that another `SandboxObject.subclass` made): a bare `super()` in
+    the method evaluates to `owner.super_of(interp, first_argument)`. To call a
+    method, pass the instance as the first argument: `interp.call(fn, [obj, *args],
+    kwargs)`.
+    """
+
+    node: ast.FunctionDef | ast.Lambda
     defaults: list[object]
-    outer: dict[str, object] | None = field(default=None, repr=False)
+    outer: tuple[dict[str, object], ...] = field(default=(), repr=False)
+    owner: object | None = field(default=None, repr=False)
+    kw_defaults: dict[str, object] = field(default_factory=dict, repr=False)
+
+    @property
+    def name(self) -> str:
+        return getattr(self.node, "name", "<lambda>")
 
     def __repr__(self) -> str:
-        return f"<function {self.node.name}>"
+        return f"<function {self.name}>"
+
+
+@dataclass(eq=False)
+class StaticMethod:
+    """`@staticmethod def f(...)` in a class body: `function` is called as is."""
+
+    function: Closure
+
+    def __repr__(self) -> str:
+        return f"<staticmethod {self.function.name}>"
 
 
 @dataclass(frozen=True)
