@@ -2,11 +2,13 @@
 
 Owns everything between the source text and live, traced tensors: parsing and the
 allow-list check (`parsing`, `source_check`, `placement`), the tree-walking
-interpreter and the operations it may perform (`interpreter`, `operators`,
-`torch_api`, `tensor_api`, `values`, `text`), the budgets and their checks
-(`budgets`, `limits`, `context`), the trace of operations (`trace`), the engine's
-backward steps recorded with hooks while the program runs (`backward_steps`), and
-the errors a learner sees (`errors`, `explain`).
+interpreter and the operations it may perform (`interpreter`, `operators`, the
+catalogue of torch functions and tensor methods `catalogue` with its callers
+`torch_api` and `tensor_api`, `torch_values`, `values`, `text`), the budgets and
+their checks (`budgets`, `limits`, `shapes` for result sizes, `context`), the
+trace of operations (`trace`), the engine's backward steps recorded with hooks
+while the program runs (`backward_steps`), and the errors a learner sees
+(`errors`, `explain`).
 
 May import: torch, numpy and the standard library. Nothing from `playground.graph`,
 `playground.training`, the top-level modules or the pages.
