@@ -21,6 +21,10 @@ from .trace import Tracer
 
 DEFAULT_SEED = 0
 _TICKET = "_playground_alive"  # key of a tensor's (or autograd node's) ticket
+# Tensors this small hold less data than their Python object does; the operation
+# budget bounds how many there can be (200,000 x 64 bytes), so they go uncounted and
+# the tutorial's loop, all small tensors, pays nothing for the meter.
+_UNCOUNTED = 16
 
 
 class AliveMeter:
@@ -141,8 +145,10 @@ class RunContext:
             check_numel(numel, budgets)
         if tensor.ndim > budgets.tensor_dims:
             check_dims(tensor.ndim, budgets)
-        if numel == 0:
-            self._check_empty_shape(tuple(tensor.shape))
+        if numel <= _UNCOUNTED:
+            if numel == 0:
+                self._check_empty_shape(tuple(tensor.shape))
+            return
         try:
             node = tensor.grad_fn
         except RuntimeError:  # some views of views changed in place (see `grad_fn_of`)

@@ -183,3 +183,24 @@ def _backward(ctx: RunContext, tensor: torch.Tensor, args: list, kwargs: dict) -
         tensor.backward(**kwargs)
         return
     ctx.backward_events = recorded_backward(tensor, nodes, **kwargs)
+
+
+_ARRAY_ATTRIBUTES = {
+    "shape": lambda a: a.shape,
+    "dtype": lambda a: a.dtype,
+    "ndim": lambda a: a.ndim,
+    "size": lambda a: a.size,
+    "T": lambda a: a.T,
+}
+
+
+def get_array_attribute(array: object, attr: str) -> object:
+    """`a.shape`, `a.dtype`, `a.ndim`, `a.size`, `a.T` of a NumPy array, and nothing else.
+
+    For the interpreter's attribute reads on `np.ndarray` values (a view from `.T` is
+    counted by the caller, as a tensor's is).
+    """
+    getter = _ARRAY_ATTRIBUTES.get(attr)
+    if getter is None:
+        raise NotAllowed(f"`.{attr}` is not available on NumPy arrays in the playground.")
+    return getter(array)

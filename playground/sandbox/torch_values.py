@@ -97,6 +97,7 @@ class TensorType(SandboxObject):
     """`torch.Tensor` (and `torch.FloatTensor`, ...): the legacy constructor, callable."""
 
     kind = "type"
+    python_type = torch.Tensor  # what `isinstance(x, torch.Tensor)` checks against
 
     def __init__(self, name: str, make) -> None:
         self.name = name
