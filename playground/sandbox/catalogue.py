@@ -93,7 +93,7 @@ TENSOR_ENTRIES: list[Entry] = [
     *_rows(_MATH, "round", Size.SAME, keywords=("decimals",)),
     *_rows(_MATH, "nan_to_num", Size.SAME, keywords=("nan", "posinf", "neginf")),
     *_rows(_MATH, "softmax log_softmax", Size.SAME, keywords=("dim", "dtype")),
-    *_rows(_MATH, "cumsum cumprod", Size.SAME, keywords=("dim", "dtype")),
+    *_rows(_MATH, "cumsum cumprod", Size.SAME, keywords=("dim", "dtype", "axis")),
     # -- comparison ------------------------------------------------------------
     *_rows(_COMPARE, "eq ne gt ge lt le greater less greater_equal less_equal", Size.BROADCAST),
     *_rows(_COMPARE, "isclose", Size.BROADCAST, keywords=("rtol", "atol", "equal_nan")),
@@ -133,6 +133,8 @@ TENSOR_ENTRIES: list[Entry] = [
     *_rows(_SHAPE, "diagonal", Size.VIEW, keywords=("offset", "dim1", "dim2")),
     *_rows(_SHAPE, "contiguous", Size.SAME, where="m"),
     *_rows(_SHAPE, "expand expand_as repeat", Size.META, where="m"),
+    *_rows(_SHAPE, "repeat_interleave", Size.META, keywords=("repeats", "dim", "output_size")),
+    *_rows(_SHAPE, "broadcast_shapes", Size.SCALAR, where="f"),
     *_rows(_SHAPE, "broadcast_to tile", Size.META, keywords=("size", "dims")),
     *_rows(_SHAPE, "cat concat concatenate stack", Size.META, "f", ("tensors", "dim", "axis")),
     *_rows(_SHAPE, "hstack vstack", Size.META, where="f", keywords=("tensors",)),
@@ -172,6 +174,7 @@ TENSOR_ENTRIES: list[Entry] = [
     # -- autograd ------------------------------------------------------------------
     *_rows(_AUTOGRAD, "requires_grad_", Size.SAME, where="m", keywords=("requires_grad",)),
     *_rows(_AUTOGRAD, "retain_grad detach_", Size.SCALAR, where="m"),
+    *_rows(_AUTOGRAD, "is_grad_enabled", Size.SCALAR, where="f"),
     *_rows(_AUTOGRAD, "backward", Size.CUSTOM, where="m", keywords=("gradient", "retain_graph",
                                                                       "create_graph", "inputs")),
     # -- random ----------------------------------------------------------------------

@@ -60,7 +60,7 @@ class DatasetValue(SandboxObject):
             return tuple(self.dataset.tensors)
         raise NotAllowed(f"`.{name}` of TensorDataset is not available in the playground.")
 
-    def length(self) -> int:
+    def length(self, interp=None) -> int:
         return len(self.dataset)
 
     def get_item(self, interp, index: object) -> tuple:
@@ -130,7 +130,7 @@ class LoaderValue(SandboxObject):
             return self.loader.batch_size
         raise NotAllowed(f"`.{name}` of DataLoader is not available in the playground.")
 
-    def length(self) -> int:
+    def length(self, interp=None) -> int:
         return len(self.loader)
 
     def iterate(self, interp) -> Iterator[object]:

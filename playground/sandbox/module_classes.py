@@ -27,6 +27,7 @@ from .errors import NotAllowed, ProgramError
 from .nn_values import (
     METHODS,
     MODULE_COST,
+    NOT_REGISTERED,
     Method,
     ModuleValue,
     check_no_cycle,
@@ -232,7 +233,7 @@ class UserModuleValue(ModuleValue):
         if name in self.attributes:
             return self.attributes[name]
         found = registered(self.module, name)
-        if found is not None:
+        if found is not NOT_REGISTERED:
             return found
         member = self.cls.lookup(name)
         if member is not None:

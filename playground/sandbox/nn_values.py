@@ -133,7 +133,7 @@ class ModuleValue(SandboxObject):
 
     def get_attribute(self, interp, name: str) -> object:
         found = registered(self.module, name)
-        if found is not None:
+        if found is not NOT_REGISTERED:
             return found
         if name in METHODS:
             return Method(self.kind, name, _bound(METHODS[name], self))
@@ -164,7 +164,7 @@ class ModuleValue(SandboxObject):
     def call(self, interp, args: Args, kwargs: Kwargs) -> object:
         return call_module(interp, self.module, args, kwargs)
 
-    def length(self) -> int:
+    def length(self, interp=None) -> int:
         """`len(model)` for Sequential and ModuleList."""
         return len(_container(self.module, "len()"))
 
@@ -194,15 +194,21 @@ def _container(module: nn.Module, what: str) -> nn.Sequential | nn.ModuleList:
     return module
 
 
-def registered(module: nn.Module, name: str) -> object | None:
-    """A parameter, buffer or child module registered under `name`, else None.
+NOT_REGISTERED = object()  # `registered`'s answer for a name in none of the tables
+
+
+def registered(module: nn.Module, name: str) -> object:
+    """A parameter, buffer or child module registered under `name` (None for a
+    registered empty one: `nn.Linear(3, 1, bias=False).bias`), else `NOT_REGISTERED`.
 
     Read from PyTorch's own tables by key: a program's string never reaches `getattr`.
     """
     for table in (module._parameters, module._buffers):
         if name in table:
             return table[name]
-    child = module._modules.get(name)
+    if name not in module._modules:
+        return NOT_REGISTERED
+    child = module._modules[name]
     return None if child is None else value_of(child)
 
 

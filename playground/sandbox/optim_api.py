@@ -146,6 +146,8 @@ class OptimizerValue(SandboxObject):
     def get_attribute(self, interp, name: str) -> object:
         if name == "param_groups":
             return self.views
+        if name == "defaults":  # a copy of plain settings: changing it changes nothing, as
+            return {k: v for k, v in self.optimizer.defaults.items() if _plain_setting(v)}
         if name in ("step", "zero_grad"):
             fn = self._step if name == "step" else self._zero_grad
             return Method(self.kind, name, fn)
@@ -334,3 +336,10 @@ def _warm_up() -> None:
 
 
 _warm_up()
+
+
+def _plain_setting(value: object) -> bool:
+    """A hyperparameter a program may read: numbers, flags, None, tuples of numbers."""
+    if isinstance(value, tuple):
+        return all(isinstance(v, bool | int | float) for v in value)
+    return value is None or isinstance(value, bool | int | float | str)

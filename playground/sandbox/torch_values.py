@@ -115,5 +115,9 @@ class TensorType(SandboxObject):
     def get_attribute(self, interp, name: str) -> object:
         raise NotAllowed(f"`torch.{self.name}.{name}` is not available in the playground.")
 
+    def instance_check(self, value: object) -> bool:
+        """`isinstance(x, torch.Tensor)`."""
+        return isinstance(value, self.python_type)
+
     def __repr__(self) -> str:
         return f"<class 'torch.{self.name}'>"
