@@ -90,6 +90,7 @@ class Interpreter:
         self.first_argument: object = _NO_SELF
         self.handling: list[ProgramError] = []  # errors being handled, for a bare `raise`
         self._declarations: dict[int, dict[str, str] | None] = {}
+        self._spreads: dict[int, bool] = {}  # call node -> has `*args` (the tree outlives the run)
 
     # -- statements ---------------------------------------------------------
 
@@ -754,10 +755,12 @@ class Interpreter:
         if type(func) is ast.Name and func.id == "super":
             return self._super(node)
         fn = self._eval(func)
-        if any(type(a) is ast.Starred for a in node.args):
-            args = self._items(node.args)
-        else:
-            args = [self._eval(a) for a in node.args]
+        spreads = self._spreads.get(id(node))
+        if spreads is None:
+            spreads = self._spreads[id(node)] = any(type(a) is ast.Starred for a in node.args)
+        args = self._items(node.args) if spreads else [self._eval(a) for a in node.args]
+        if not node.keywords:
+            return self.call(fn, args, {})
         kwargs: dict[str, object] = {}
         for kw in node.keywords:
             if kw.arg is not None:
