@@ -890,6 +890,12 @@ class Interpreter:
     def _bind_arguments(self, fn: Closure, args: list, kwargs: dict) -> Scope:
         spec = fn.node.args
         params = [a.arg for a in spec.args]
+        if (
+            not kwargs
+            and len(args) == len(params)
+            and not (spec.vararg or spec.kwarg or spec.kwonlyargs)
+        ):
+            return dict(zip(params, args, strict=True))  # the common call: all positional
         name = fn.name
         if len(args) > len(params) and spec.vararg is None:
             raise ProgramError(
