@@ -91,6 +91,7 @@ class Interpreter:
         self.first_argument: object = _NO_SELF
         self.handling: list[ProgramError] = []  # errors being handled, for a bare `raise`
         self._declarations: dict[int, dict[str, str] | None] = {}
+        self._spreads: dict[int, bool] = {}  # call node -> has `*args` (the tree outlives the run)
 
     # -- statements ---------------------------------------------------------
 
@@ -763,10 +764,12 @@ class Interpreter:
         if type(func) is ast.Name and func.id == "super":
             return self._super(node)
         fn = self._eval(func)
-        if any(type(a) is ast.Starred for a in node.args):
-            args = self._items(node.args)
-        else:
-            args = [self._eval(a) for a in node.args]
+        spreads = self._spreads.get(id(node))
+        if spreads is None:
+            spreads = self._spreads[id(node)] = any(type(a) is ast.Starred for a in node.args)
+        args = self._items(node.args) if spreads else [self._eval(a) for a in node.args]
+        if not node.keywords:
+            return self.call(fn, args, {})
         kwargs: dict[str, object] = {}
         for kw in node.keywords:
             if kw.arg is not None:
@@ -902,6 +905,12 @@ class Interpreter:
     def _bind_arguments(self, fn: Closure, args: list, kwargs: dict) -> Scope:
         spec = fn.node.args
         params = [a.arg for a in spec.args]
+        if (
+            not kwargs
+            and len(args) == len(params)
+            and not (spec.vararg or spec.kwarg or spec.kwonlyargs)
+        ):
+            return dict(zip(params, args, strict=True))  # the common call: all positional
         name = fn.name
         if len(args) > len(params) and spec.vararg is None:
             raise ProgramError(

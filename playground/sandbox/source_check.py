@@ -122,7 +122,7 @@ def _col(offset: int | None) -> int | None:
 def _vet(tree: ast.Module, budgets: Budgets) -> None:
     """Walk the tree iteratively (no recursion to exhaust), in source order, so the
     first refused construct of the file is the one reported."""
-    vetter = _Vetter(_bound_names(tree))
+    vetter = _Vetter(tree)
     # Each entry carries the nearest enclosing location, for nodes that have none
     # (`Load`, operators), so a depth error still points at a line.
     stack: list[tuple[ast.AST, int, tuple[int | None, int | None]]] = [(tree, 0, (None, None))]
@@ -176,8 +176,9 @@ class _Vetter:
     """The per-node checks, with what a node's parent allowed it (`super()`,
     `@staticmethod`, a method named `__init__`)."""
 
-    def __init__(self, bound: frozenset[str]) -> None:
-        self.bound = bound
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        self._bound: frozenset[str] | None = None  # read only when a program needs it
         self.exempt: set[int] = set()  # ids of nodes a parent already vetted
         self.methods: set[int] = set()  # ids of `def`s directly in a class body
 
@@ -193,8 +194,10 @@ class _Vetter:
     def name(self, node: ast.Name) -> None:
         name = node.id
         refused = name in ESCAPE_NAMES or name.startswith("__")
-        if name in UNAVAILABLE_BUILTINS and name not in self.bound:
-            refused = True
+        if name in UNAVAILABLE_BUILTINS:
+            if self._bound is None:
+                self._bound = _bound_names(self.tree)
+            refused = refused or name not in self._bound
         if refused:
             raise NotAllowed(
                 f"`{name}` is not available in the playground.", *_where(node), hint=_NAME_HINT
