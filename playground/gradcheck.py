@@ -9,8 +9,10 @@ which is explained rather than failed.
 
 from __future__ import annotations
 
+import ctypes
 import time
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import torch
@@ -25,6 +27,7 @@ MAX_ELEMENTS = 200  # finite differences cost two runs per element
 TOTAL_SECONDS = 5.0
 TOLERANCE = 1e-5
 STEP = 1e-6
+REPLACED = "This check was replaced by a newer run."
 
 
 @dataclass(frozen=True)
@@ -49,14 +52,26 @@ class GradCheck:
     checks: tuple[ElementCheck, ...] = ()
 
 
-def check_gradients(source: str, total_seconds: float = TOTAL_SECONDS) -> GradCheck:
+def check_gradients(
+    source: str,
+    total_seconds: float = TOTAL_SECONDS,
+    *,
+    line: ctypes.c_int | None = None,
+    stop: ctypes.c_int | None = None,
+) -> GradCheck:
     """Compare every leaf's `.grad` with central differences of the program's output.
 
     Stops after `total_seconds` (each run's own time budget is cut to what is left),
-    reporting how many of the elements it checked.
+    reporting how many of the elements it checked. In a worker, `line` and `stop` are
+    its shared cells (see `runner.run`): a newer edit ends the check at the next
+    statement of its current run, instead of the worker being killed and replaced.
     """
     deadline = time.monotonic() + total_seconds
-    base = run(source, float64=True)
+    stop = ctypes.c_int() if stop is None else stop
+    run_here = partial(run, line=line, stop=stop)
+    base = run_here(source, float64=True)
+    if stop.value:
+        return GradCheck(False, REPLACED, STEP)
     problem = _unsuitable(base)
     if problem:
         return GradCheck(False, problem, STEP)
@@ -71,7 +86,9 @@ def check_gradients(source: str, total_seconds: float = TOTAL_SECONDS) -> GradCh
     elements = [(name, info, i) for name, info in leaves.items() for i in np.ndindex(*info.shape)]
     checks = []
     for name, info, index in elements:
-        check = _check_element(source, name, info.value, info.grad, index, base, deadline)
+        check = _check_element(run_here, source, (name, info, index), base, deadline)
+        if stop.value:
+            return GradCheck(False, REPLACED, STEP)
         if check is None:
             break
         checks.append(check)
@@ -112,8 +129,10 @@ def _unsuitable(base: RunResult) -> str | None:
     return None
 
 
-def _check_element(source, name, value, grad, index, base, deadline) -> ElementCheck | None:
+def _check_element(run_here, source, element, base, deadline) -> ElementCheck | None:
     """One element's verdict, or None when the time left cannot cover its two runs."""
+    name, info, index = element
+    value, grad = info.value, info.grad
     h = STEP * max(1.0, abs(float(value[index])))
     outputs = {}
     for sign in (1, -1):
@@ -124,7 +143,7 @@ def _check_element(source, name, value, grad, index, base, deadline) -> ElementC
         nudged[index] += sign * h
         seconds = min(DEFAULT_BUDGETS.wall_seconds, remaining)
         budgets = replace(DEFAULT_BUDGETS, wall_seconds=seconds)
-        result = run(source, budgets, float64=True, overrides={name: torch.from_numpy(nudged)})
+        result = run_here(source, budgets, float64=True, overrides={name: torch.from_numpy(nudged)})
         if not result.ok and time.monotonic() >= deadline:
             return None  # cut short by the check's own deadline, not the program's fault
         outputs[sign] = result.output_value if result.ok else float("nan")

@@ -55,7 +55,7 @@ def run_isolated(runner: Runner, source: str, **options) -> RunResult:
 
 def start_check(runner: Runner, source: str) -> Job:
     """Start the gradient check in a worker, bounded as a whole."""
-    return runner.submit(check_gradients, source, seconds=GRADCHECK_SECONDS)
+    return runner.submit(check_gradients, source, seconds=GRADCHECK_SECONDS, line_slot=True)
 
 
 def finish_check(runner: Runner, job: Job) -> GradCheck:

@@ -109,7 +109,11 @@ def run(
     try:
         Interpreter(ctx, scope).run(parse_program(source, budgets))
     except PlaygroundError as exc:
-        error = exc
+        # Kept without its traceback: the frames it holds (this one included) keep the
+        # program's tensors alive in a reference cycle until the next collection; in
+        # a worker, erroring runs then piled up hundreds of MB (red team).
+        error = exc.with_traceback(None)
+        error.__context__ = error.__cause__ = None
     except RecursionError:
         error = BudgetExceeded("The program is nested or recursive too deeply.")
     except MemoryError:

@@ -16,7 +16,14 @@ import worker_tasks
 from process_memory import status_kb
 
 from playground import run
-from playground.isolated import check_isolated, finish_run, run_isolated, start_run
+from playground.isolated import (
+    check_isolated,
+    finish_check,
+    finish_run,
+    run_isolated,
+    start_check,
+    start_run,
+)  # fmt: skip
 from playground.isolation import Lane, WorkerPool, WorkerStopped
 from playground.isolation.limits import Limits
 from playground.presets import PRESETS
@@ -109,6 +116,31 @@ def test_a_newer_edit_stops_the_older_run_without_killing_its_worker():
         assert time.monotonic() - started < 0.4  # well before a kill (SOFT_STOP_S)
         replaced = finish_run(lane, older)
         assert not replaced.ok and "replaced by a newer one" in replaced.error.message
+        assert single.call(os.getpid, seconds=5.0) == before  # the same worker
+    finally:
+        single.close()
+
+
+def test_a_newer_edit_stops_a_gradient_check_without_killing_its_worker():
+    """The check runs the program hundreds of times; an edit ends it at its next
+    statement, as it ends a run (red team: every click-then-edit killed a worker)."""
+    single = WorkerPool(workers=1, limits=Limits(wall_grace=1.0))
+    try:
+        single.warm()
+        before = single.call(os.getpid, seconds=5.0)
+        lane = Lane(single)
+        slow = (
+            "w = torch.randn(10, 10, requires_grad=True)\nx = torch.randn(10, 10)\n"
+            "h = x\nfor i in range(300):\n    h = torch.tanh(h @ w)\nh.sum().backward()\n"
+        )
+        check = start_check(lane, slow)
+        time.sleep(0.5)  # checking in the worker
+        started = time.monotonic()
+        newer = start_run(lane, "print(6 * 7)")
+        assert finish_run(lane, newer).output == "42\n"
+        assert time.monotonic() - started < 0.4  # well before a kill (SOFT_STOP_S)
+        stopped = finish_check(lane, check)
+        assert not stopped.ok and "replaced by a newer run" in stopped.message
         assert single.call(os.getpid, seconds=5.0) == before  # the same worker
     finally:
         single.close()

@@ -9,6 +9,7 @@ server's memory or a core with it. Measured choices are in docs/isolation.md.
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import resource
 import signal
@@ -80,6 +81,7 @@ def start_worker(limits: Limits, preload: tuple[str, ...], lines) -> None:
     import torch
 
     torch.set_num_threads(1)  # tiny tensors; extra threads would only add address space
+    gc.freeze()  # the import-time heap: never garbage, and skipped by every collection
     ceiling = _vm_size() + limits.memory_mb * MB
     resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
@@ -105,4 +107,11 @@ def run_task(limits: Limits, fn, args: tuple, kwargs: dict, slot: int | None) ->
         line = ctypes.c_int.from_buffer(_lines, 2 * slot * size)
         stop = ctypes.c_int.from_buffer(_lines, (2 * slot + 1) * size)
         kwargs = {**kwargs, "line": line, "stop": stop}
-    return fn(*args, **kwargs)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        # A program's reference cycles (its own objects, an error's frames) would keep
+        # its tensors until some later run's allocations trigger a collection, and the
+        # next program would meet the memory ceiling early. With the import heap frozen
+        # this collection only walks what the run left behind.
+        gc.collect()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import deque
 from concurrent.futures import CancelledError, Future, TimeoutError
 from dataclasses import dataclass, field
 
@@ -58,7 +59,7 @@ class WorkerPool:
         # Each task that reports its line gets a slot of this shared array, two
         # cells: the line it runs, and a stop request; workers inherit it at start.
         self._lines = context.RawArray("i", 2 * SLOTS)
-        self._free = list(range(SLOTS))
+        self._free = deque(range(SLOTS))
         self._lock = threading.Lock()
         self._pool = pebble.ProcessPool(
             max_workers=workers,
@@ -85,8 +86,10 @@ class WorkerPool:
         return job
 
     def _take_slot(self) -> int | None:
+        """The slot freed longest ago: a killed worker may still write its line into
+        the slot it had, so a just-freed slot is the last one handed out again."""
         with self._lock:
-            return self._free.pop() if self._free else None
+            return self._free.popleft() if self._free else None
 
     def _settle(self, job: Job, slot: int | None) -> None:
         """When the task ends, however it ends: keep its last line, free its slot."""

@@ -40,8 +40,12 @@ def died(exitcode: int | None, limits: Limits) -> WorkerStopped:
         return WorkerStopped(
             "cpu", f"Your program was stopped: it used more than {limits.cpu_seconds:g} s of CPU."
         )
-    if code == signal.SIGKILL:
-        return out_of_memory(limits)
+    if code == signal.SIGKILL:  # not ours (we stop with SIGTERM): the kernel's OOM killer
+        return WorkerStopped(
+            "memory",
+            "Your program was stopped: the system killed its worker process, most likely "
+            f"for using too much memory (each program may use {limits.memory_mb} MB).",
+        )
     return WorkerStopped(
         "crash", f"Your program was stopped: its worker process ended (exit code {exitcode})."
     )
