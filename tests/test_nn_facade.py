@@ -10,7 +10,6 @@ interpreter supports the construct (see `_supported`).
 
 from __future__ import annotations
 
-import ast
 import gc
 import re
 import sys
@@ -26,7 +25,7 @@ from playground.sandbox.budgets import DEFAULT_BUDGETS
 from playground.sandbox.context import RunContext
 from playground.sandbox.errors import BudgetExceeded, NotAllowed, PlaygroundError, ProgramError
 from playground.sandbox.interpreter import Interpreter
-from playground.sandbox.values import Closure, SandboxObject
+from playground.sandbox.source_check import parse_program
 from playground.training.datasets import crop_tensors
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -499,46 +498,12 @@ def test_threads_building_models_at_once_get_their_own_weights():
 # -- user classes, built by hand until the interpreter runs `class` ---------------------------
 
 
-class _SuperShim(SandboxObject):
-    """Test stand-in for the interpreter's `super()`: `_run_with_classes` rewrites each
-    `super()` in a class body to `super(OwnerClass)`, the owner the interpreter knows."""
-
-    def call(self, interp, args, kwargs):
-        return args[0].super_of(interp, interp.locals["self"])
-
-
-class _NameOwner(ast.NodeTransformer):
-    def __init__(self, owner: str) -> None:
-        self.owner = owner
-
-    def visit_Call(self, node: ast.Call) -> ast.Call:
-        self.generic_visit(node)
-        if isinstance(node.func, ast.Name) and node.func.id == "super" and not node.args:
-            node.args = [ast.copy_location(ast.Name(self.owner, ast.Load()), node)]
-        return node
-
-
 def _run_with_classes(source: str, seed: int = 0) -> tuple[str, dict]:
-    """Run `source`, building each `class` from the class body's `def`s by hand, as the
-    interpreter's side of the contract will (`base.subclass(interp, name, members)`)."""
+    """Run `source` with its `class` statements, raising the program's first error
+    (the interpreter calls `base.subclass(interp, name, members)` for each class)."""
     ctx = RunContext(DEFAULT_BUDGETS, seed)
     scope: dict[str, object] = dict(crop_tensors())
-    interp = Interpreter(ctx, scope)
-    scope["super"] = _SuperShim()
-    rest = []
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.ClassDef):
-            _NameOwner(node.name).visit(node)
-            base = interp._eval(node.bases[0])
-            members = {
-                f.name: Closure(f, [interp._eval(d) for d in f.args.defaults], None)
-                for f in node.body
-                if isinstance(f, ast.FunctionDef)
-            }
-            scope[node.name] = base.subclass(interp, node.name, members)
-        else:
-            rest.append(node)
-    interp.run(ast.Module(body=rest, type_ignores=[]))
+    Interpreter(ctx, scope).run(parse_program(source, DEFAULT_BUDGETS))
     return ctx.output, scope
 
 

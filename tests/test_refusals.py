@@ -103,7 +103,7 @@ REFUSALS: dict[str, tuple[str, str, int, str]] = {
         "torch.utils.cpp_extension",
     ),
     "torch.enable_grad": (
-        PRELUDE + "with torch.enable_grad():\n    pass\n",
+        PRELUDE + "with torch.enable_grad() as mode:\n    pass\n",
         "not_allowed",
         2,
         "enable_grad",

@@ -209,7 +209,8 @@ CREATION_ENTRIES: list[Entry] = [
     *_rows(_RANDOM, "manual_seed Generator", Size.CUSTOM, "f", ("device",)),
     *_rows(_CONVERT, "device", Size.CUSTOM, "f"),
     *_rows(_CONVERT, "is_tensor", Size.SCALAR, "f"),
-    *_rows(_AUTOGRAD, "no_grad", Size.CUSTOM, "f"),
+    *_rows(_AUTOGRAD, "no_grad enable_grad", Size.CUSTOM, "f"),
+    *_rows(_AUTOGRAD, "set_grad_enabled", Size.CUSTOM, "f", ("mode",)),
 ]  # fmt: skip
 
 # `torch.nn.functional` (usually `F`): the functions that are plain tensor functions.

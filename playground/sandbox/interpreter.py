@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 
+import numpy as np
 import torch
 
 from . import operators, pyiter
@@ -25,13 +26,14 @@ from .pymethods import has_methods, method_of, python_get_item, python_set_item
 from .python_api import make_builtins
 from .shapes import check_index, index_list
 from .source_check import UNAVAILABLE_BUILTINS
-from .tensor_api import METHODS, call_method, get_attribute, set_attribute
+from .tensor_api import METHODS, call_method, get_array_attribute, get_attribute, set_attribute
 from .torch_api import CREATORS, refuse_member
 from .trace import grad_fn_of
 from .values import (
     BoundMethod,
     Builtin,
     Closure,
+    GradModeFunction,
     Namespace,
     NoGrad,
     SandboxObject,
@@ -123,7 +125,12 @@ class Interpreter:
             raise _program_error(exc, stmt) from None
 
     def _s_Expr(self, stmt: ast.Expr) -> None:
-        self._eval(stmt.value)
+        value = self._eval(stmt.value)
+        if isinstance(value, NoGrad) and value.name == "set_grad_enabled":
+            raise NotAllowed(
+                "`torch.set_grad_enabled(...)` works here only as "
+                "`with torch.set_grad_enabled(...):` (a statement would change later runs)."
+            )
 
     def _s_Pass(self, stmt: ast.Pass) -> None:
         pass
@@ -341,17 +348,30 @@ class Interpreter:
         return False
 
     def _s_With(self, stmt: ast.With) -> None:
+        only = "Only `with torch.no_grad():` (or `enable_grad()`, `set_grad_enabled(b)`) works."
         if len(stmt.items) != 1 or stmt.items[0].optional_vars is not None:
-            raise NotAllowed("Only `with torch.no_grad():` is supported.")
-        if not isinstance(self._eval(stmt.items[0].context_expr), NoGrad):
-            raise NotAllowed("Only `with torch.no_grad():` is supported.")
-        with torch.no_grad():
+            raise NotAllowed(only)
+        mode = self._eval(stmt.items[0].context_expr)
+        if not isinstance(mode, NoGrad):
+            raise NotAllowed(only)
+        with torch.set_grad_enabled(mode.enabled):
             self._block(stmt.body)
 
     def _s_FunctionDef(self, stmt: ast.FunctionDef) -> None:
         function = self._closure(stmt)
-        # Vetting allows one decorator: `@staticmethod`, in a class body.
-        self._store(stmt.name, StaticMethod(function) if stmt.decorator_list else function)
+        # Vetting allows one decorator: `@staticmethod` in a class body, or
+        # `@torch.no_grad()` / `@torch.enable_grad()` outside one.
+        value: object = function
+        if stmt.decorator_list:
+            decorator = stmt.decorator_list[0]
+            if isinstance(decorator, ast.Name):  # staticmethod
+                value = StaticMethod(function)
+            else:
+                mode = self._eval(decorator)
+                if not isinstance(mode, NoGrad):
+                    raise NotAllowed("Only `@torch.no_grad()` can decorate a function here.")
+                value = GradModeFunction(function, mode)
+        self._store(stmt.name, value)
 
     def _closure(self, node: ast.FunctionDef | ast.Lambda) -> Closure:
         args = node.args
@@ -442,6 +462,15 @@ class Interpreter:
         elif isinstance(container, list):
             if not isinstance(index, int | slice):
                 raise ProgramError("List indices must be whole numbers or slices.")
+            container[index] = value
+        elif isinstance(container, np.ndarray):
+            # `arr[0, 0] = 50.0` on what `.numpy()` shares with a tensor: whole numbers and
+            # slices only, and a number, so nothing is allocated or broadcast.
+            parts = index if isinstance(index, tuple) else (index,)
+            if not all(isinstance(p, int | slice) for p in parts):
+                raise ProgramError("A NumPy array takes whole numbers and slices as indices.")
+            if not isinstance(value, bool | int | float):
+                raise ProgramError("A NumPy array element can only be set to a number.")
             container[index] = value
         else:
             raise ProgramError(f"Cannot assign into {type_name(container)}.")
@@ -686,6 +715,24 @@ class Interpreter:
             return obj.get_attribute(self, node.attr)
         if has_methods(obj):
             return method_of(obj, node.attr)
+        return self._other_attribute(node, obj)
+
+    def _other_attribute(self, node: ast.Attribute, obj: object) -> object:
+        """NumPy arrays, devices, and a clear word for `.grad` still being None."""
+        if isinstance(obj, np.ndarray):
+            value = get_array_attribute(obj, node.attr)
+            self.ctx.count_elements(value)
+            return value
+        if isinstance(obj, torch.device) and node.attr in ("type", "index"):
+            return obj.type if node.attr == "type" else obj.index
+        if obj is None and isinstance(node.value, ast.Attribute) and node.value.attr == "grad":
+            owner = ast.unparse(node.value.value)
+            raise ProgramError(
+                f"`{owner}.grad` is None, so `.{node.attr}` cannot be used on it: "
+                "backward() has not filled it yet (or it does not require grad).",
+                hint=f"Call backward() first, or guard with `if {owner}.grad is not None:`.",
+                python_type="AttributeError",
+            )
         raise NotAllowed(f"Attribute `.{node.attr}` of {type_name(obj)} is not available.")
 
     def _e_Subscript(self, node: ast.Subscript) -> object:

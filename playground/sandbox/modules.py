@@ -21,6 +21,7 @@ from .torch_api import (
     autograd_members,
     cuda_members,
     functional_members,
+    linalg_members,
     numpy_members,
     torch_members,
 )
@@ -41,6 +42,7 @@ IMPORTABLE: dict[str, tuple[Members, ...]] = {
     "torch.utils.data": (data_members,),
     "torch.autograd": (autograd_members, function_members),
     "torch.cuda": (cuda_members,),
+    "torch.linalg": (linalg_members,),
     "math": (math_members,),
     "random": (random_members,),
 }

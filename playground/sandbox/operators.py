@@ -36,6 +36,10 @@ BINARY: dict[type, tuple[str, Callable, Callable]] = {
     ast.Mod: ("%", operator.mod, operator.imod),
     ast.Pow: ("**", operator.pow, operator.ipow),
     ast.MatMult: ("@", operator.matmul, operator.imatmul),
+    # Boolean masks (`(x > 2) & (x < 7)`) and whole numbers; sizes as any binary op.
+    ast.BitAnd: ("&", operator.and_, operator.iand),
+    ast.BitOr: ("|", operator.or_, operator.ior),
+    ast.BitXor: ("^", operator.xor, operator.ixor),
 }
 
 COMPARE: dict[type, Callable] = {
@@ -159,12 +163,17 @@ def _sequence_binary(
 
 
 def unary(ctx: RunContext, op: ast.unaryop, value: object) -> object:
-    """`-x`, `+x`, `not x`."""
+    """`-x`, `+x`, `~x`, `not x`."""
     if isinstance(op, ast.Not):
         return not truth(value)
     if not isinstance(value, torch.Tensor | np.ndarray | _NUMBER):
         raise ProgramError(f"Bad operand type for unary minus: {type_name(value)}.")
-    result = -value if isinstance(op, ast.USub) else +value
+    if isinstance(op, ast.Invert):
+        if isinstance(value, float):
+            raise ProgramError("bad operand type for unary ~: 'float'", python_type="TypeError")
+        result = ~value  # a bool tensor's NOT; a whole number's bits (as small as it)
+    else:
+        result = -value if isinstance(op, ast.USub) else +value
     if isinstance(value, torch.Tensor | np.ndarray):
         ctx.count_op(result)
         ctx.tracer.record(result, (value,))

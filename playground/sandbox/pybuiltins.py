@@ -200,13 +200,23 @@ def _zip(interp, args: Args, kwargs: Kwargs) -> LazyIter:
 
 
 def _enumerate(interp, args: Args, kwargs: Kwargs) -> LazyIter:
-    _one("enumerate", args)
-    start = kwargs.get("start", 0)
+    _one("enumerate", args, 1, 2)
+    start = args[1] if len(args) == 2 else kwargs.get("start", 0)
     if not isinstance(start, int):
         raise ProgramError("enumerate: start must be an integer", python_type="TypeError")
     return LazyIter(
         "enumerate", enumerate(iterate(interp, args[0]), check_int(start, interp.ctx.budgets))
     )
+
+
+def _divmod(interp, args: Args, kwargs: Kwargs) -> tuple:
+    """`divmod(a, b)` of two numbers: `(a // b, a % b)`, each checked as the operators are."""
+    _one("divmod", args, 2, 2)
+    a, b = args
+    if not all(isinstance(v, bool | int | float) for v in (a, b)):
+        raise ProgramError("divmod() takes two numbers", python_type="TypeError")
+    ctx = interp.ctx
+    return (operators.binary(ctx, ast.FloorDiv(), a, b), operators.binary(ctx, ast.Mod(), a, b))
 
 
 def _map(interp, args: Args, kwargs: Kwargs) -> LazyIter:
@@ -399,7 +409,7 @@ def make() -> dict[str, object]:
         "sum": (_sum, ("start",)), "any": (_any, ()), "all": (_all, ()),
         "min": (_extreme("min", ast.Lt()), ("key", "default")),
         "max": (_extreme("max", ast.Gt()), ("key", "default")),
-        "isinstance": (_isinstance, ()), "type": (_type, ()),
+        "isinstance": (_isinstance, ()), "type": (_type, ()), "divmod": (_divmod, ()),
     }  # fmt: skip
     names: dict[str, object] = {
         name: PyFunction(name, fn, frozenset(kws)) for name, (fn, kws) in plain.items()

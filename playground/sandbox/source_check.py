@@ -8,10 +8,11 @@ passes may still fail while running, but one that fails here never starts.
 from __future__ import annotations
 
 import ast
+import functools
 
 from .budgets import Budgets
 from .errors import BudgetExceeded, NotAllowed, SyntaxProblem
-from .modules import IMPORTABLE
+from .modules import IMPORTABLE, PRE_BOUND, make_modules
 from .parsing import parse
 from .placement import check_placement
 
@@ -28,7 +29,8 @@ ALLOWED_NODES: frozenset[type] = frozenset(
         ast.Assert, ast.Try, ast.ExceptHandler, ast.Raise, ast.Delete, ast.Global,
         ast.Nonlocal, ast.ClassDef,
         ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
-        ast.MatMult, ast.USub, ast.UAdd, ast.Not, ast.And, ast.Or, ast.Eq, ast.NotEq,
+        ast.MatMult, ast.BitAnd, ast.BitOr, ast.BitXor, ast.Invert, ast.USub, ast.UAdd,
+        ast.Not, ast.And, ast.Or, ast.Eq, ast.NotEq,
         ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Is, ast.IsNot, ast.In, ast.NotIn,
     }
 )  # fmt: skip
@@ -39,8 +41,7 @@ CONSTRUCT_NAMES: dict[type, str] = {
     ast.AsyncFunctionDef: "async functions", ast.AsyncFor: "async for",
     ast.AsyncWith: "async with", ast.NamedExpr: "the walrus operator :=",
     ast.Match: "match", ast.LShift: "bit shifts",
-    ast.RShift: "bit shifts", ast.BitOr: "bitwise |", ast.BitAnd: "bitwise &",
-    ast.BitXor: "bitwise ^", ast.Invert: "bitwise ~", ast.AnnAssign: "annotated assignment",
+    ast.RShift: "bit shifts", ast.AnnAssign: "annotated assignment",
     ast.TryStar: "except*",
 }  # fmt: skip
 
@@ -61,7 +62,7 @@ UNAVAILABLE_BUILTINS: frozenset[str] = frozenset(
     {
         "input", "id", "hash", "format", "chr", "ord", "help", "exit", "quit", "bytes",
         "bytearray", "callable", "issubclass", "frozenset", "slice",
-        "divmod", "bin", "hex", "oct", "ascii", "complex", "aiter", "anext",
+        "bin", "hex", "oct", "ascii", "complex", "aiter", "anext",
     }
 )  # fmt: skip
 
@@ -155,8 +156,9 @@ def _where(node: ast.AST) -> tuple[int | None, int | None]:
     return getattr(node, "lineno", None), getattr(node, "col_offset", None)
 
 
-def _bound_names(tree: ast.Module) -> frozenset[str]:
-    """Every name the program binds somewhere (iteratively: `ast.walk` keeps a queue)."""
+def _bound_names(tree: ast.Module, imports: bool = True) -> frozenset[str]:
+    """Every name the program binds somewhere (iteratively: `ast.walk` keeps a queue);
+    with `imports=False`, only the ones bound by something other than an import."""
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
@@ -165,11 +167,41 @@ def _bound_names(tree: ast.Module) -> frozenset[str]:
             names.add(node.name)
         elif isinstance(node, ast.arg):
             names.add(node.arg)
-        elif isinstance(node, ast.alias):
+        elif isinstance(node, ast.alias) and imports:
             names.add(node.asname or node.name.partition(".")[0])
         elif isinstance(node, ast.ExceptHandler) and node.name:
             names.add(node.name)
     return frozenset(names)
+
+
+@functools.cache
+def module_members() -> dict[str, frozenset[str]]:
+    """Each importable module's member names (submodules included), made once."""
+    return {name: frozenset(module.members) for name, module in make_modules().items()}
+
+
+def _module_aliases(tree: ast.Module) -> dict[str, str]:
+    """Names that surely hold a module: the pre-bound `torch`/`np`/`numpy` and every
+    import's name, unless the program also binds that name some other way."""
+    aliases = dict(PRE_BOUND)
+    other: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+                else:
+                    top = alias.name.partition(".")[0]
+                    aliases[top] = top
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                dotted = f"{node.module}.{alias.name}"
+                if dotted in IMPORTABLE:
+                    aliases[alias.asname or alias.name] = dotted
+                else:
+                    other.add(alias.asname or alias.name)
+    bound = _bound_names(tree, imports=False)
+    return {name: module for name, module in aliases.items() if name not in bound | other}
 
 
 class _Vetter:
@@ -179,6 +211,7 @@ class _Vetter:
     def __init__(self, tree: ast.Module) -> None:
         self.tree = tree
         self._bound: frozenset[str] | None = None  # read only when a program needs it
+        self._aliases: dict[str, str] | None = None
         self.exempt: set[int] = set()  # ids of nodes a parent already vetted
         self.methods: set[int] = set()  # ids of `def`s directly in a class body
 
@@ -211,6 +244,27 @@ class _Vetter:
                 f"Attribute `{node.attr}` is not allowed: names starting with `_` are private.",
                 *_where(node),
             )
+        module = self._module_of(node.value)
+        if module is not None and node.attr not in module_members()[module]:
+            raise NotAllowed(
+                f"`{module}.{node.attr}` is not available in the playground.",
+                *_where(node),
+                hint="See the list of supported functions under 'What can I type?'.",
+            )
+
+    def _module_of(self, node: ast.expr) -> str | None:
+        """The module `node` names for sure (`torch`, `nn` after `import torch.nn as
+        nn`, `torch.nn`), so `torch.save` is refused before anything runs, in source
+        order with the other refusals; None when it may be anything else."""
+        if isinstance(node, ast.Attribute):
+            parent = self._module_of(node.value)
+            dotted = None if parent is None else f"{parent}.{node.attr}"
+            return dotted if dotted in module_members() else None
+        if not isinstance(node, ast.Name):
+            return None
+        if self._aliases is None:
+            self._aliases = _module_aliases(self.tree)
+        return self._aliases.get(node.id)
 
     def import_(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -233,15 +287,17 @@ class _Vetter:
 
     def function(self, node: ast.FunctionDef) -> None:
         in_class = id(node) in self.methods
+        if len(node.decorator_list) > 1:
+            raise NotAllowed("Only one decorator per function is supported.", *_where(node))
         for decorator in node.decorator_list:
-            if not (
-                in_class and isinstance(decorator, ast.Name) and decorator.id == "staticmethod"
-            ):
+            if in_class and isinstance(decorator, ast.Name) and decorator.id == "staticmethod":
+                self.exempt.add(id(decorator))
+            elif in_class or not _is_grad_mode_call(decorator):
                 raise NotAllowed(
-                    "Decorators are not supported (only `@staticmethod` in a class).",
+                    "Decorators are not supported (only `@staticmethod` in a class, and "
+                    "`@torch.no_grad()` or `@torch.enable_grad()` on a function).",
                     *_where(node),
                 )
-            self.exempt.add(id(decorator))
         if in_class and node.name in SPECIAL_METHODS:
             return
         _check_binding_name(node.name, node, in_class)
@@ -341,3 +397,17 @@ _NODE_CHECKS = {
     ast.Nonlocal: _Vetter.scope_names,
     ast.Constant: _Vetter.constant,
 }
+
+
+def _is_grad_mode_call(node: ast.expr) -> bool:
+    """`torch.no_grad()` or `torch.enable_grad()`, the decorators a tutorial puts on
+    its `evaluate` function (checked again when it runs: `torch` may be rebound)."""
+    return (
+        isinstance(node, ast.Call)
+        and not node.args
+        and not node.keywords
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("no_grad", "enable_grad")
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "torch"
+    )

@@ -83,6 +83,7 @@ def math_members() -> dict[str, object]:
            "isnan", "isinf", "degrees", "radians", "erf", "gamma", "lgamma")  # fmt: skip
     members: dict[str, object] = {n: _math_fn(n, (1,)) for n in one}
     members.update({n: _math_fn(n, (2,)) for n in ("pow", "atan2", "hypot", "copysign", "fmod")})
+    members.update({n: _math_fn(n, (2,)) for n in ("gcd", "lcm")})  # of 64-bit ints: cheap
     members["log"] = _math_fn("log", (1, 2))
     members["isclose"] = Builtin("math.isclose", _math_isclose, frozenset({"rel_tol", "abs_tol"}))
     members["prod"] = Builtin("math.prod", _math_prod, frozenset({"start"}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 # `backward(gradient)` compares shapes with a helper whose first use imports sympy:
@@ -16,6 +17,7 @@ from .context import RunContext
 from .errors import NotAllowed, ProgramError
 from .limits import check_numel
 from .torch_api import call_entry, check_device, check_plain, node_view
+from .values import Builtin
 
 # Method name -> keyword arguments it accepts (the catalogue's rows for `tensor.name`).
 METHODS: dict[str, frozenset[str]] = {name: e.keywords for name, e in METHOD_ENTRIES.items()}
@@ -47,6 +49,8 @@ _ATTRIBUTES = {
     "T": lambda t: t.permute(tuple(reversed(range(t.dim())))),
     "requires_grad": lambda t: t.requires_grad,
     "is_leaf": lambda t: t.is_leaf,
+    "retains_grad": lambda t: t.retains_grad,
+    "is_cuda": lambda t: t.is_cuda,
     "dtype": lambda t: t.dtype,
     "ndim": lambda t: t.dim(),
     "device": lambda t: t.device,
@@ -201,6 +205,48 @@ def get_array_attribute(array: object, attr: str) -> object:
     counted by the caller, as a tensor's is).
     """
     getter = _ARRAY_ATTRIBUTES.get(attr)
-    if getter is None:
-        raise NotAllowed(f"`.{attr}` is not available on NumPy arrays in the playground.")
-    return getter(array)
+    if getter is not None:
+        return getter(array)
+    if attr in ARRAY_METHODS:
+        return Builtin(f"ndarray.{attr}", _array_method(array, attr), ARRAY_METHODS[attr])
+    raise NotAllowed(f"`.{attr}` is not available on NumPy arrays in the playground.")
+
+
+# NumPy array methods teaching code calls on what `.numpy()` gave it, and their keywords.
+# Each result is at most as large as the array (`reshape` keeps its size).
+ARRAY_METHODS: dict[str, frozenset[str]] = {
+    "round": frozenset({"decimals"}), "tolist": frozenset(), "item": frozenset(),
+    "copy": frozenset(), "flatten": frozenset(), "reshape": frozenset(),
+    "sum": frozenset({"axis", "keepdims"}), "mean": frozenset({"axis", "keepdims"}),
+    "max": frozenset({"axis", "keepdims"}), "min": frozenset({"axis", "keepdims"}),
+    "argmax": frozenset({"axis"}), "argmin": frozenset({"axis"}), "astype": frozenset(),
+}  # fmt: skip
+
+
+def _array_method(array: np.ndarray, name: str):
+    """`array.name(...)`, its arguments checked as plain data first."""
+
+    def call(ctx: RunContext, args: list, kwargs: dict) -> object:
+        check_plain([*args, *kwargs.values()], f"ndarray.{name}()", ctx)
+        if name == "astype" and (len(args) != 1 or args[0] not in _ARRAY_DTYPES):
+            raise ProgramError("astype takes one dtype: np.float32, np.float64 or np.int64.")
+        if name == "reshape":
+            sizes = args[0] if len(args) == 1 and isinstance(args[0], tuple | list) else args
+            check_numel(abs(np.prod(sizes, dtype=object)), ctx.budgets)
+        if name == "tolist":
+            ctx.count_items(array.size, references=True)
+        result = _ARRAY_CALLS[name](array, *args, **kwargs)
+        ctx.count_op(result)
+        return result
+
+    return call
+
+
+_ARRAY_DTYPES = (np.float32, np.float64, np.int64, "float32", "float64", "int64")
+_ARRAY_CALLS = {
+    "round": np.ndarray.round, "tolist": np.ndarray.tolist, "item": np.ndarray.item,
+    "copy": np.ndarray.copy, "flatten": np.ndarray.flatten, "reshape": np.ndarray.reshape,
+    "sum": np.ndarray.sum, "mean": np.ndarray.mean, "max": np.ndarray.max,
+    "min": np.ndarray.min, "argmax": np.ndarray.argmax, "argmin": np.ndarray.argmin,
+    "astype": np.ndarray.astype,
+}  # fmt: skip

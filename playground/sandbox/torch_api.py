@@ -20,7 +20,7 @@ from .backward_cost import check_backward_cost
 from .catalogue import FREE_SIZES, FUNCTIONAL, FUNCTIONS, Entry
 from .context import RunContext
 from .errors import NotAllowed, ProgramError
-from .limits import check_numel, nested_numel, shape_numel
+from .limits import check_dims, check_numel, nested_numel, shape_numel
 from .shapes import check_broadcast, check_call, check_matmul_shapes
 from .text import to_text
 from .torch_values import GeneratorObject, TensorType, seed_value, wrap_result
@@ -428,6 +428,19 @@ def _no_grad(ctx: RunContext, args: Args, kwargs: Kwargs) -> NoGrad:
     return NoGrad()
 
 
+def _enable_grad(ctx: RunContext, args: Args, kwargs: Kwargs) -> NoGrad:
+    if args:
+        raise ProgramError("torch.enable_grad() takes no arguments.")
+    return NoGrad(enabled=True, name="enable_grad")
+
+
+def _set_grad_enabled(ctx: RunContext, args: Args, kwargs: Kwargs) -> NoGrad:
+    mode = kwargs.get("mode", args[0] if len(args) == 1 else None)
+    if not isinstance(mode, bool) or len(args) + len(kwargs) != 1:
+        raise ProgramError("torch.set_grad_enabled takes one argument: True or False.")
+    return NoGrad(enabled=mode, name="set_grad_enabled")
+
+
 def _is_tensor(ctx: RunContext, args: Args, kwargs: Kwargs) -> bool:
     if len(args) != 1:
         raise ProgramError("torch.is_tensor takes one argument.")
@@ -439,7 +452,8 @@ _SPECIAL: dict[str, Callable] = {
     "arange": _arange, "linspace": _linspace, "from_numpy": _from_numpy,
     "randint": _randint, "randint_like": _randint_like, "randperm": _randperm,
     "normal": _normal, "manual_seed": _manual_seed, "Generator": _generator,
-    "device": _device, "no_grad": _no_grad, "is_tensor": _is_tensor,
+    "device": _device, "no_grad": _no_grad, "enable_grad": _enable_grad,
+    "set_grad_enabled": _set_grad_enabled, "is_tensor": _is_tensor,
     **{n: _creator(n, False) for n in ("zeros", "ones", "empty")},
     **{n: _creator(n, True) for n in ("rand", "randn")},
     **{n: _like(n, False) for n in ("zeros_like", "ones_like", "empty_like", "full_like")},
@@ -598,8 +612,89 @@ def _np_array(ctx: RunContext, args: Args, kwargs: Kwargs) -> np.ndarray:
 def numpy_members() -> dict[str, object]:
     """The `np` a program sees: enough to build an array and hand it to torch."""
     members: dict[str, object] = {"array": _builtin("np.array", _np_array, "dtype")}
+    members["linspace"] = _builtin("np.linspace", _np_linspace, "dtype")
+    members["arange"] = _builtin("np.arange", _np_arange, "dtype")
+    for name in ("zeros", "ones"):
+        members[name] = _builtin(f"np.{name}", _np_filled(name), "dtype")
+    for name in NUMPY_UNARY:
+        members[name] = _builtin(f"np.{name}", _np_unary(name))
     members.update(NUMPY_DTYPES)
     return members
+
+
+# Element-wise NumPy functions of the "numpy warm-up" idiom: as large as their input.
+NUMPY_UNARY = ("sin", "cos", "tan", "exp", "log", "sqrt", "square", "abs", "tanh")
+
+
+def _np_unary(name: str) -> Callable:
+    fn = getattr(np, name)
+
+    def call(ctx: RunContext, args: Args, kwargs: Kwargs) -> object:
+        if len(args) != 1 or not isinstance(args[0], np.ndarray | bool | int | float):
+            raise ProgramError(f"np.{name} takes one array or number.")
+        result = fn(args[0])
+        ctx.count_op(result)
+        return result
+
+    return call
+
+
+def linalg_members() -> dict[str, object]:
+    """`torch.linalg.norm`: the one `torch.linalg` function teaching code reaches for."""
+    return {"norm": _builtin("torch.linalg.norm", _linalg_norm, "ord", "dim", "keepdim")}
+
+
+def _linalg_norm(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
+    if not args or not isinstance(args[0], torch.Tensor):
+        raise ProgramError("torch.linalg.norm takes a tensor.")
+    check_plain([*args[1:], *kwargs.values()], "torch.linalg.norm", ctx)
+    return torch.linalg.norm(*args, **kwargs)  # at most as large as its input
+
+
+def _np_dtype(kwargs: Kwargs) -> object:
+    dtype = kwargs.get("dtype")
+    if isinstance(dtype, str):
+        dtype = NUMPY_DTYPES.get(dtype, "invalid")
+    if dtype not in (None, np.float32, np.float64, np.int64):
+        raise ProgramError("NumPy: use dtype np.float32, np.float64 or np.int64.")
+    return dtype
+
+
+def _np_linspace(ctx: RunContext, args: Args, kwargs: Kwargs) -> np.ndarray:
+    nums = _numbers(args, "np.linspace")
+    if not 2 <= len(nums) <= 3 or (len(nums) == 3 and not isinstance(nums[2], int)):
+        raise ProgramError("np.linspace takes (start, stop) or (start, stop, num).")
+    count = nums[2] if len(nums) == 3 else 50
+    check_numel(count, ctx.budgets)
+    result = np.linspace(nums[0], nums[1], count, dtype=_np_dtype(kwargs))
+    ctx.count_op(result)
+    return result
+
+
+def _np_arange(ctx: RunContext, args: Args, kwargs: Kwargs) -> np.ndarray:
+    nums = _numbers(args, "np.arange")
+    if not 1 <= len(nums) <= 3:
+        raise ProgramError("np.arange takes (stop), (start, stop) or (start, stop, step).")
+    start, stop, step = ([0, *nums, 1] if len(nums) == 1 else [*nums, 1])[:3]
+    if step == 0:
+        raise ProgramError("np.arange: step must not be zero.")
+    if _arange_count(start, stop, step, None) > ctx.budgets.tensor_elements:
+        check_numel(ctx.budgets.tensor_elements + 1, ctx.budgets)
+    result = np.arange(start, stop, step, dtype=_np_dtype(kwargs))
+    ctx.count_op(result)
+    return result
+
+
+def _np_filled(name: str) -> Callable:
+    def make(ctx: RunContext, args: Args, kwargs: Kwargs) -> np.ndarray:
+        size = _sizes(args, f"np.{name}")
+        check_numel(shape_numel(size), ctx.budgets)
+        check_dims(len(size), ctx.budgets)
+        result = (np.zeros if name == "zeros" else np.ones)(size, dtype=_np_dtype(kwargs) or float)
+        ctx.count_op(result)
+        return result
+
+    return make
 
 
 def refuse_member(namespace: Namespace, attr: str) -> NotAllowed:
@@ -612,8 +707,10 @@ def refuse_member(namespace: Namespace, attr: str) -> NotAllowed:
 
 def node_view(node: object) -> NodeView:
     """A printable stand-in for a `grad_fn`."""
-    return NodeView(f"<{type(node).__name__} object>")
+    name = type(node).__name__
+    return NodeView(f"<{name} object>", name)
 
 
 CREATORS = frozenset(f"torch.{n}" for n in (*_SPECIAL, *_LEGACY) if n not in (
-    "manual_seed", "Generator", "device", "no_grad", "is_tensor"))  # fmt: skip
+    "manual_seed", "Generator", "device", "no_grad", "enable_grad", "set_grad_enabled",
+    "is_tensor"))  # fmt: skip

@@ -69,6 +69,18 @@ class ReturnTuple(tuple, SandboxObject):
             return self.fields[name]
         return super().get_attribute(interp, name)
 
+    # Indexing, looping and unpacking as the tuple it is (`torch.max(x, 1)[0]`).
+    def get_item(self, interp, index: object) -> object:
+        if isinstance(index, bool) or not isinstance(index, int | slice):
+            raise ProgramError("tuple indices must be integers or slices", python_type="TypeError")
+        return tuple.__getitem__(self, index)
+
+    def iterate(self, interp):
+        return iter(tuple(self))
+
+    def length(self, interp=None) -> int:
+        return tuple.__len__(self)
+
     def __str__(self) -> str:
         return str(self.real)
 

@@ -214,17 +214,47 @@ class StaticMethod:
 
 @dataclass(frozen=True)
 class NoGrad:
-    """What `torch.no_grad()` returns: only usable as a `with` context."""
+    """What `torch.no_grad()`, `torch.enable_grad()` and `torch.set_grad_enabled(flag)`
+    return: usable as a `with` context or a function decorator, nothing else (calling
+    `set_grad_enabled` as a statement would change the worker's mode for later runs)."""
+
+    enabled: bool = False
+    name: str = "no_grad"
 
     def __repr__(self) -> str:
-        return "<torch.no_grad>"
+        return f"<torch.{self.name}>"
+
+
+class GradModeFunction(SandboxObject):
+    """A `def` decorated with `@torch.no_grad()` (or `enable_grad`): runs in that mode."""
+
+    kind = "function"
+
+    def __init__(self, function: Closure, mode: NoGrad) -> None:
+        self.function, self.mode = function, mode
+
+    def call(self, interp, args: list, kwargs: dict) -> object:
+        with torch.set_grad_enabled(self.mode.enabled):
+            return interp.call(self.function, args, kwargs)
+
+    def __repr__(self) -> str:
+        return repr(self.function)
 
 
 @dataclass(frozen=True)
-class NodeView:
-    """An opaque view of a `grad_fn`: printable, never a way into autograd internals."""
+class NodeView(SandboxObject):
+    """An opaque view of a `grad_fn`: printable, its `name()`, never a way into
+    autograd internals (`next_functions`, hooks, saved tensors stay refused)."""
 
     text: str
+    op: str = ""
+
+    kind = "Node"
+
+    def get_attribute(self, interp, name: str) -> object:
+        if name == "name":
+            return Builtin("name", lambda ctx, args, kwargs: self.op)
+        raise NotAllowed(f"`.{name}` of a grad_fn is not available in the playground.")
 
     def __repr__(self) -> str:
         return self.text
