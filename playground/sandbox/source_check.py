@@ -185,23 +185,29 @@ def _module_aliases(tree: ast.Module) -> dict[str, str]:
     import's name, unless the program also binds that name some other way."""
     aliases = dict(PRE_BOUND)
     other: set[str] = set()
+
+    def bind(name: str, module: str) -> None:
+        if aliases.setdefault(name, module) != module:
+            other.add(name)  # two modules under one name: which one depends on the order
+
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.asname:
-                    aliases[alias.asname] = alias.name
-                else:
-                    top = alias.name.partition(".")[0]
-                    aliases[top] = top
+                top = alias.name.partition(".")[0]
+                bind(alias.asname or top, alias.name if alias.asname else top)
         elif isinstance(node, ast.ImportFrom):
             for alias in node.names:
                 dotted = f"{node.module}.{alias.name}"
                 if dotted in IMPORTABLE:
-                    aliases[alias.asname or alias.name] = dotted
+                    bind(alias.asname or alias.name, dotted)
                 else:
                     other.add(alias.asname or alias.name)
-    bound = _bound_names(tree, imports=False)
-    return {name: module for name, module in aliases.items() if name not in bound | other}
+    bound = _bound_names(tree, imports=False) | other
+    return {
+        name: module
+        for name, module in aliases.items()
+        if name not in bound and module in IMPORTABLE  # `import builtins as torch` is refused
+    }
 
 
 class _Vetter:
