@@ -8,6 +8,7 @@ run with real `exec` *in the test*, never a hard-coded number.
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 import numpy as np
@@ -41,10 +42,22 @@ def run_plain(source: str, seed: int = 0) -> tuple[dict[str, object], str]:
         "inputs": torch.tensor(CROP_INPUTS, dtype=torch.float32),
         "targets": torch.tensor(CROP_TARGETS, dtype=torch.float32),
     }
-    with torch.random.fork_rng(devices=[]):
+    with torch.random.fork_rng(devices=[]), _zero_filled_empty():
         torch.manual_seed(seed)
         exec(compile(source, "<trusted test program>", "exec"), namespace)
     return namespace, out.getvalue()
+
+
+@contextlib.contextmanager
+def _zero_filled_empty():
+    """`torch.empty` and `empty_like` zero-filled, as the sandbox makes them (it never
+    hands a program memory an earlier run left behind); restored afterwards."""
+    saved = torch.empty, torch.empty_like
+    torch.empty, torch.empty_like = torch.zeros, torch.zeros_like
+    try:
+        yield
+    finally:
+        torch.empty, torch.empty_like = saved
 
 
 def plain_tensors(namespace: dict[str, object]) -> dict[str, torch.Tensor]:

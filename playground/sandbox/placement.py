@@ -55,6 +55,8 @@ def _check(stmt: ast.stmt, in_function: bool, in_loop: bool) -> None:
         message = "`continue` outside a loop."
     elif isinstance(stmt, ast.Nonlocal) and not in_function:
         message = "`nonlocal` outside a function."
+    elif _bare_star_target(stmt):
+        message = "A starred assignment target must be in a list or tuple: `*a, b = ...`."
     elif isinstance(stmt, ast.FunctionDef):
         names = [a.arg for a in stmt.args.args]
         repeated = next((n for i, n in enumerate(names) if n in names[:i]), None)
@@ -62,3 +64,15 @@ def _check(stmt: ast.stmt, in_function: bool, in_loop: bool) -> None:
             message = f"The parameter `{repeated}` appears twice in `def {stmt.name}`."
     if message is not None:
         raise NotAllowed(message, stmt.lineno, stmt.col_offset)
+
+
+def _bare_star_target(stmt: ast.stmt) -> bool:
+    """`*a = x` (or `for *a in ...`): CPython's compiler refuses it; its parser does not
+    (found by the fuzzer)."""
+    if isinstance(stmt, ast.Assign):
+        targets = stmt.targets
+    elif isinstance(stmt, ast.AugAssign | ast.AnnAssign | ast.For):
+        targets = [stmt.target]
+    else:
+        return False
+    return any(isinstance(t, ast.Starred) for t in targets)

@@ -178,8 +178,14 @@ def _sizes(args: Args, what: str) -> tuple[int, ...]:
     return tuple(args)
 
 
+# `torch.empty` and its kin hand out memory as they find it: in a worker that is what an
+# earlier run (another student's) left there. Here they are zero-filled; the values of
+# uninitialised memory mean nothing anyway. (The fuzzer's plain reference does the same.)
+_FILLED = {"empty": "zeros", "empty_like": "zeros_like"}
+
+
 def _creator(name: str, random: bool) -> Callable:
-    factory = getattr(torch, name)
+    factory = getattr(torch, _FILLED.get(name, name))
 
     def create(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
         size = _checked_size(ctx, args, kwargs, f"torch.{name}")
@@ -307,9 +313,9 @@ def _legacy(name: str) -> Callable:
     def make(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
         if all(isinstance(a, int) and not isinstance(a, bool) for a in args):
             size = _checked_size(ctx, list(args), {}, f"torch.{name}")
-            return torch.empty(size, dtype=dtype)
+            return torch.zeros(size, dtype=dtype)  # uninitialised in PyTorch: see _FILLED
         if len(args) == 1 and isinstance(args[0], torch.Size):
-            return torch.empty(_checked_size(ctx, list(args), {}, f"torch.{name}"), dtype=dtype)
+            return torch.zeros(_checked_size(ctx, list(args), {}, f"torch.{name}"), dtype=dtype)
         if len(args) != 1 or not isinstance(args[0], list | tuple):
             raise ProgramError(f"torch.{name} takes a list of numbers or whole-number sizes.")
         _check_data(args[0], ctx)
@@ -319,7 +325,7 @@ def _legacy(name: str) -> Callable:
 
 
 def _like(name: str, random: bool) -> Callable:
-    factory = getattr(torch, name)
+    factory = getattr(torch, _FILLED.get(name, name))
 
     def create(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
         if not args or not isinstance(args[0], torch.Tensor):
