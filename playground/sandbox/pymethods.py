@@ -38,16 +38,25 @@ class PyMethod(SandboxObject):
         return f"<built-in method {self.name} of {type(self.target).__name__} object>"
 
 
+def _table(value: object) -> dict[str, Method] | None:
+    """The methods of `value`'s type; our dict subclasses (param groups, state dicts)
+    have a dict's."""
+    table = TABLES.get(type(value))
+    if table is None and isinstance(value, dict) and not isinstance(value, SandboxObject):
+        return TABLES[dict]
+    return table
+
+
 def method_of(value: object, name: str) -> PyMethod:
     """The method `name` of a Python value, or a clear refusal."""
-    table = TABLES.get(type(value))
+    table = _table(value)
     if table is None or name not in table:
         raise NotAllowed(f"`.{name}` of {type_name(value)} is not available in the playground.")
     return PyMethod(value, name, table[name])
 
 
 def has_methods(value: object) -> bool:
-    return type(value) in TABLES
+    return _table(value) is not None
 
 
 def python_get_item(interp, container: object, key: object) -> object:

@@ -45,6 +45,9 @@ def check_call(budgets: Budgets, entry: Entry, call: Callable, args: list, kwarg
         if len(tensors) > 1:
             check_broadcast(budgets, tensors)
         return
+    if entry.name == "repeat_interleave":  # its size is in the data of a repeats tensor
+        _check_repeat_interleave(budgets, args, kwargs)
+        return
     if kind is Size.NONZERO or (entry.name == "where" and len(args) == 1 and not kwargs):
         _check_nonzero(budgets, args)  # `torch.where(cond)` is `nonzero(as_tuple=True)`
     elif kind is Size.VIEW:
@@ -89,6 +92,38 @@ def _check_view_rank(budgets: Budgets, args: list) -> None:
     if len(sizes) == 1 and isinstance(sizes[0], list | tuple):
         sizes = sizes[0]
     check_dims(len(sizes), budgets)
+
+
+def _check_repeat_interleave(budgets: Budgets, args: list, kwargs: dict) -> None:
+    """`repeat_interleave`'s result is the sum of its repeats (times the other
+    dimensions): meta tensors cannot know it, so it is read from the data (red team:
+    `torch.repeat_interleave(torch.tensor([150000000]))` allocated 1.45 GB first)."""
+    source = args[0] if args else kwargs.get("input")
+    repeats = args[1] if len(args) > 1 else kwargs.get("repeats")
+    dim = args[2] if len(args) > 2 else kwargs.get("dim")
+    if not isinstance(source, torch.Tensor):
+        return  # PyTorch refuses it
+    if repeats is None:  # `torch.repeat_interleave(r)`: each index i, r[i] times
+        check_numel(int(source.clamp(min=0).sum()) if source.numel() else 0, budgets)
+        return
+    if isinstance(repeats, torch.Tensor) and repeats.numel() != 1:
+        count = int(repeats.clamp(min=0).sum()) if repeats.numel() else 0
+    elif isinstance(repeats, torch.Tensor | int) and not isinstance(repeats, bool):
+        along = source.numel() if dim is None or source.dim() == 0 else _extent(source, dim)
+        count = max(int(repeats), 0) * along
+    else:
+        return  # PyTorch refuses it
+    if dim is None or source.dim() == 0:
+        total = count
+    else:
+        total = count * (source.numel() // max(_extent(source, dim), 1))
+    check_numel(total, budgets)
+
+
+def _extent(tensor: torch.Tensor, dim: object) -> int:
+    if isinstance(dim, int) and -tensor.dim() <= dim < tensor.dim():
+        return tensor.shape[dim]
+    return 1
 
 
 def _check_nonzero(budgets: Budgets, args: list) -> None:

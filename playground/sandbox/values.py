@@ -246,7 +246,7 @@ class NodeView(SandboxObject):
     """An opaque view of a `grad_fn`: printable, its `name()`, never a way into
     autograd internals (`next_functions`, hooks, saved tensors stay refused)."""
 
-    text: str
+    label: str  # not `text`: that name is SandboxObject's printing method
     op: str = ""
 
     kind = "Node"
@@ -257,7 +257,7 @@ class NodeView(SandboxObject):
         raise NotAllowed(f"`.{name}` of a grad_fn is not available in the playground.")
 
     def __repr__(self) -> str:
-        return self.text
+        return self.label
 
 
 DTYPES = {
