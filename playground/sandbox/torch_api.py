@@ -600,11 +600,7 @@ def _np_array(ctx: RunContext, args: Args, kwargs: Kwargs) -> np.ndarray:
     if len(args) != 1:
         raise ProgramError("np.array takes one argument: the data.")
     _check_data(args[0], ctx)
-    dtype = kwargs.get("dtype")
-    if isinstance(dtype, str):
-        dtype = NUMPY_DTYPES.get(dtype, "invalid")
-    if dtype not in (None, np.float32, np.float64, np.int64):
-        raise ProgramError("np.array: use dtype np.float32, np.float64 or 'float32'.")
+    dtype = _np_dtype(kwargs, "np.array")
     data = args[0]
     if isinstance(data, torch.Tensor):
         data = data.numpy()
@@ -657,12 +653,13 @@ def _linalg_norm(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
     return torch.linalg.norm(*args, **kwargs)  # at most as large as its input
 
 
-def _np_dtype(kwargs: Kwargs) -> object:
+def _np_dtype(kwargs: Kwargs, what: str) -> object:
+    """The one dtype check of every NumPy constructor: None or a float/int64 dtype."""
     dtype = kwargs.get("dtype")
     if isinstance(dtype, str):
         dtype = NUMPY_DTYPES.get(dtype, "invalid")
     if dtype not in (None, np.float32, np.float64, np.int64):
-        raise ProgramError("NumPy: use dtype np.float32, np.float64 or np.int64.")
+        raise ProgramError(f"{what}: use dtype np.float32, np.float64, np.int64 or 'float32'.")
     return dtype
 
 
@@ -672,7 +669,7 @@ def _np_linspace(ctx: RunContext, args: Args, kwargs: Kwargs) -> np.ndarray:
         raise ProgramError("np.linspace takes (start, stop) or (start, stop, num).")
     count = nums[2] if len(nums) == 3 else 50
     check_numel(count, ctx.budgets)
-    result = np.linspace(nums[0], nums[1], count, dtype=_np_dtype(kwargs))
+    result = np.linspace(nums[0], nums[1], count, dtype=_np_dtype(kwargs, "np.linspace"))
     ctx.count_op(result)
     return result
 
@@ -686,7 +683,7 @@ def _np_arange(ctx: RunContext, args: Args, kwargs: Kwargs) -> np.ndarray:
         raise ProgramError("np.arange: step must not be zero.")
     if _arange_count(start, stop, step, None) > ctx.budgets.tensor_elements:
         check_numel(ctx.budgets.tensor_elements + 1, ctx.budgets)
-    result = np.arange(start, stop, step, dtype=_np_dtype(kwargs))
+    result = np.arange(start, stop, step, dtype=_np_dtype(kwargs, "np.arange"))
     ctx.count_op(result)
     return result
 
@@ -696,7 +693,8 @@ def _np_filled(name: str) -> Callable:
         size = _sizes(args, f"np.{name}")
         check_numel(shape_numel(size), ctx.budgets)
         check_dims(len(size), ctx.budgets)
-        result = (np.zeros if name == "zeros" else np.ones)(size, dtype=_np_dtype(kwargs) or float)
+        dtype = _np_dtype(kwargs, f"np.{name}") or float
+        result = (np.zeros if name == "zeros" else np.ones)(size, dtype=dtype)
         ctx.count_op(result)
         return result
 
