@@ -30,12 +30,23 @@ def open_studio(page: Page, url: str) -> None:
 
 
 def tick(page: Page, label: str) -> None:
-    """Check a checkbox by its label: one click, then wait until it shows checked.
+    """Check a checkbox by clicking its label, then wait until it shows checked.
 
-    One click only: clicking again because the page answered slowly would uncheck it.
+    The box flips in the browser the moment a click lands (before the server hears of
+    it), so a box still unchecked seconds later means the click missed: in CI one
+    landed while the expander above it was still opening and moved the label. Only
+    then is it clicked again, never while it shows checked.
     """
-    page.get_by_text(label, exact=True).click()
-    expect(page.get_by_role("checkbox", name=label)).to_be_checked()
+    box = page.get_by_role("checkbox", name=label)
+    for _ in range(3):
+        page.get_by_text(label, exact=True).click()
+        try:
+            expect(box).to_be_checked(timeout=5_000)
+            return
+        except AssertionError:
+            if box.is_checked():
+                return
+    expect(box).to_be_checked()
 
 
 # Once the player holds the run whose losses start with `first` and end at epoch
