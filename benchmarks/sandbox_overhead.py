@@ -31,8 +31,8 @@ import torch
 
 from playground import run
 from playground.presets import TUTORIAL_TRAINING
-from playground.sandbox.backward_steps import all_nodes, recorded_backward
-from playground.sandbox.tensor_api import STEP_THROUGH_NODES
+from playground.sandbox.tensors.backward_steps import all_nodes, recorded_backward
+from playground.sandbox.tensors.tensor_api import STEP_THROUGH_NODES
 from playground.training.datasets import crop_tensors
 
 HEADER = "| run | ms per 100-epoch block | µs / epoch |"

@@ -9,8 +9,8 @@ program in the sandbox.
 from .graph.draw import draw
 from .graph.model import Graph, GraphEdge, GraphNode, build_graph
 from .runner import RunResult, run
-from .sandbox.budgets import Budgets
-from .sandbox.errors import ErrorInfo, PlaygroundError
+from .sandbox.core.budgets import Budgets
+from .sandbox.core.errors import ErrorInfo, PlaygroundError
 
 __all__ = [
     "Budgets",

@@ -21,7 +21,7 @@ from .isolated import run_isolated
 from .isolation import WorkerPool
 from .isolation.limits import Limits
 from .runner import RunResult
-from .sandbox.budgets import (
+from .sandbox.core.budgets import (
     ENVIRONMENT_VARIABLE,
     HOSTED_BUDGETS,
     LOCAL_BUDGETS,

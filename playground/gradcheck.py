@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from .runner import RunResult, run
-from .sandbox.budgets import DEFAULT_BUDGETS
+from .sandbox.core.budgets import DEFAULT_BUDGETS
 
 MAX_ELEMENTS = 200  # finite differences cost two runs per element
 # The whole check, first run included: 200 elements of a program that runs for its

@@ -12,8 +12,8 @@ from .gradcheck import TOTAL_SECONDS, GradCheck, check_gradients
 from .isolation import Job, Lane, WorkerPool, WorkerStopped
 from .isolation.stops import out_of_memory
 from .runner import RunResult, run
-from .sandbox.budgets import DEFAULT_BUDGETS, Budgets
-from .sandbox.errors import ErrorInfo
+from .sandbox.core.budgets import DEFAULT_BUDGETS, Budgets
+from .sandbox.core.errors import ErrorInfo
 
 Runner = WorkerPool | Lane
 OUT_OF_MEMORY = "can't allocate memory"  # torch's words when the address-space cap is hit

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 
-from .sandbox.context import DEFAULT_SEED
+from .sandbox.core.context import DEFAULT_SEED
 from .sandbox.parsing import parse
 from .training.datasets import CROP_INPUTS, CROP_TARGETS
 

@@ -19,13 +19,13 @@ from .graph.model import (
     build_graph_with_ids,
 )
 from .graph.tensor_info import JsonBudget, Snapshots, TensorInfo, for_page
-from .sandbox.backward_steps import BackwardStep, to_steps
-from .sandbox.budgets import DEFAULT_BUDGETS, Budgets
-from .sandbox.context import DEFAULT_SEED, RunContext
-from .sandbox.errors import BudgetExceeded, ErrorInfo, PlaygroundError
+from .sandbox.core.budgets import DEFAULT_BUDGETS, Budgets
+from .sandbox.core.context import DEFAULT_SEED, RunContext
+from .sandbox.core.errors import BudgetExceeded, ErrorInfo, PlaygroundError
 from .sandbox.interpreter import Interpreter
-from .sandbox.nn_values import module_paths, owned_tensors
+from .sandbox.nn.nn_values import module_paths, owned_tensors
 from .sandbox.source_check import parse_program
+from .sandbox.tensors.backward_steps import BackwardStep, to_steps
 from .training.datasets import crop_tensors
 
 # Describing 5,000 nodes, or counting 50,000 hidden ones, takes over a second; a

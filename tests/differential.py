@@ -17,7 +17,7 @@ import torch
 from plain_reference import DOCUMENTED_KINDS, plain_tensors, run_plain
 
 import playground
-from playground.sandbox.budgets import DEFAULT_BUDGETS, Budgets
+from playground.sandbox.core.budgets import DEFAULT_BUDGETS, Budgets
 
 SLACK_SECONDS = 0.5  # how far past its wall-time budget a run may finish
 ADDRESS = re.compile(r" at 0x[0-9a-f]+>")

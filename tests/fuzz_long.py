@@ -66,9 +66,10 @@ FOUND_BEFORE = (
     "runs but Python cannot compile as a failure.",
     "- `x.T` built a `TBackward0` node for tensors of up to 2 dimensions, where PyTorch "
     "builds `PermuteBackward0`, so the graph named a node PyTorch never made and "
-    "`print(x.T)` differed from plain PyTorch. Fixed in `playground/sandbox/tensor_api.py`; "
-    "regression test `test_dot_t_builds_the_node_pytorch_builds`. Found by the "
-    "82,215-case run (case #23194, valid).",
+    "`print(x.T)` differed from plain PyTorch. Fixed in "
+    "`playground/sandbox/tensors/tensor_api.py`; regression test "
+    "`test_dot_t_builds_the_node_pytorch_builds`. Found by the 82,215-case run "
+    "(case #23194, valid).",
     "- Fixed by other work: a program stopped by the 3 s budget while building an ever "
     "longer autograd chain (a `while` loop whose counter a mutation broke) was answered "
     "0.5-2 s late: "

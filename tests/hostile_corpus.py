@@ -1,6 +1,6 @@
 """Hostile and broken programs, each with the refusal it must get (data only).
 
-Used by `test_hostile_corpus.py`. `kind` is the `kind` of a `playground.sandbox.errors`
+Used by `test_hostile_corpus.py`. `kind` is the `kind` of a `playground.sandbox.core.errors`
 class, or None for garbage the sandbox should simply run (empty input, comments).
 `line` is the line the error must point at, None where the whole program is meant
 (source too long, nested too deeply to parse), or ANY_LINE where a time budget trips

@@ -12,7 +12,7 @@ import playground
 from playground.graph.model import build_graph_with_ids
 from playground.graph.step_view import describe, grads_after
 from playground.presets import PRESETS
-from playground.sandbox.backward_steps import (
+from playground.sandbox.tensors.backward_steps import (
     all_nodes,
     local_derivative,
     recorded_backward,

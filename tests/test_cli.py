@@ -455,7 +455,7 @@ def test_budgets_local_raises_the_limits_for_one_run(inproc):
 
 
 def test_budgets_profile_comes_from_the_environment(monkeypatch):
-    from playground.sandbox import budgets
+    from playground.sandbox.core import budgets
 
     monkeypatch.setenv("PLAYGROUND_BUDGETS", "local")
     assert budgets.budgets_from_environment() == budgets.LOCAL_BUDGETS

@@ -68,6 +68,31 @@ def test_a_wing_imports_only_the_wings_below_it(wing):
                 assert target in ALLOWED[wing], f"{path.relative_to(ROOT)} imports {module}"
 
 
+# Inside the sandbox: what each wing may import of the sandbox (its top level, the
+# interpreter and the vetting, may import every wing).
+SANDBOX = PACKAGE / "sandbox"
+SANDBOX_ALLOWED = {
+    "core": {"core"},
+    "tensors": {"core", "tensors"},
+    "python": {"core", "tensors", "python"},
+    "nn": {"core", "nn"},
+}
+
+
+def test_the_sandbox_folder_holds_at_most_twelve_modules():
+    assert len(list(SANDBOX.glob("*.py"))) <= 12
+
+
+@pytest.mark.parametrize("wing", sorted(SANDBOX_ALLOWED))
+def test_a_sandbox_wing_imports_only_the_wings_below_it(wing):
+    for path in (SANDBOX / wing).rglob("*.py"):
+        for module in _imports(path):
+            parts = module.split(".")
+            if parts[:2] == ["playground", "sandbox"] and len(parts) > 2:
+                where = path.relative_to(ROOT)
+                assert parts[2] in SANDBOX_ALLOWED[wing], f"{where} imports {module}"
+
+
 def test_the_core_never_imports_streamlit_or_a_page():
     for path in _core_files():
         bad = {m for m in _imports(path) if m.split(".")[0] == "streamlit"}

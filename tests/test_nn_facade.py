@@ -21,9 +21,9 @@ import pytest
 import torch
 
 import playground
-from playground.sandbox.budgets import DEFAULT_BUDGETS
-from playground.sandbox.context import RunContext
-from playground.sandbox.errors import BudgetExceeded, NotAllowed, PlaygroundError, ProgramError
+from playground.sandbox.core.budgets import DEFAULT_BUDGETS
+from playground.sandbox.core.context import RunContext
+from playground.sandbox.core.errors import BudgetExceeded, NotAllowed, PlaygroundError, ProgramError
 from playground.sandbox.interpreter import Interpreter
 from playground.sandbox.source_check import parse_program
 from playground.training.datasets import crop_tensors

@@ -13,9 +13,9 @@ import pytest
 import torch
 
 import playground
-from playground.sandbox import catalogue
-from playground.sandbox.tensor_api import METHODS
-from playground.sandbox.torch_api import functional_members, torch_members
+from playground.sandbox.tensors import catalogue
+from playground.sandbox.tensors.tensor_api import METHODS
+from playground.sandbox.tensors.torch_api import functional_members, torch_members
 from tests.plain_reference import run_plain
 from tests.process_memory import measure
 
@@ -242,8 +242,8 @@ def test_functional_prints_what_plain_pytorch_prints(source):
 
 def test_dropout_follows_the_seed_like_plain_pytorch():
     """F.dropout with the run's generator draws what plain PyTorch's global one draws."""
-    from playground.sandbox.budgets import DEFAULT_BUDGETS
-    from playground.sandbox.context import RunContext
+    from playground.sandbox.core.budgets import DEFAULT_BUDGETS
+    from playground.sandbox.core.context import RunContext
 
     dropout = functional_members()["dropout"].fn
     for seed, p in ((0, 0.5), (3, 0.2), (9, 0.9)):
@@ -326,7 +326,7 @@ def test_data_dependent_results_are_bounded_by_their_inputs():
 
 def test_meta_shapes_match_the_real_results():
     """Every meta-sized entry predicts the shape the real call makes."""
-    from playground.sandbox.shapes import to_meta
+    from playground.sandbox.tensors.shapes import to_meta
 
     x = torch.randn(2, 3)
     calls = {

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import torch
 
-from ..sandbox.nn_values import layer_of
-from ..sandbox.trace import Tracer, grad_fn_of
+from ..sandbox.core.trace import Tracer, grad_fn_of
+from ..sandbox.nn.nn_values import layer_of
 from .tensor_info import JsonBudget, Snapshots, TensorInfo
 
 SYMBOLS = {

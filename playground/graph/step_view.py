@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..sandbox.backward_steps import BackwardStep
+from ..sandbox.tensors.backward_steps import BackwardStep
 from .model import Graph
 from .tensor_info import value_text
 

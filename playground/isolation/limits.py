@@ -37,7 +37,7 @@ class Limits:
         """The defaults, with `PLAYGROUND_MEMORY_MB` set per deployment.
 
         `PLAYGROUND_BUDGETS=local` (one user on their own machine, see
-        `sandbox/budgets.py`) gives the worker room for the local budgets.
+        `sandbox/core/budgets.py`) gives the worker room for the local budgets.
         """
         if os.environ.get("PLAYGROUND_BUDGETS") == "local":
             return cls.local()

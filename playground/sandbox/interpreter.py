@@ -12,24 +12,12 @@ import ast
 import numpy as np
 import torch
 
-from . import operators, pyiter
-from .classes import UserClass, UserInstance
-from .container_cost import check_container_compare, check_hashable, is_container
-from .context import RunContext
-from .errors import BudgetExceeded, NotAllowed, PlaygroundError, ProgramError, UnknownName
-from .explain import describe_exception, hint_for
-from .formatting import format_value, percent_format
-from .limits import check_length
-from .modules import make_modules
-from .pyexceptions import ExceptionValue, caught_value, from_python, matches, to_raise
-from .pymethods import has_methods, method_of, python_get_item, python_set_item
-from .python_api import make_builtins
-from .shapes import check_index, index_list
-from .source_check import UNAVAILABLE_BUILTINS
-from .tensor_api import METHODS, call_method, get_array_attribute, get_attribute, set_attribute
-from .torch_api import CREATORS, refuse_member
-from .trace import grad_fn_of
-from .values import (
+from .core.context import RunContext
+from .core.errors import BudgetExceeded, NotAllowed, PlaygroundError, ProgramError, UnknownName
+from .core.explain import describe_exception, hint_for
+from .core.limits import check_length
+from .core.trace import grad_fn_of
+from .core.values import (
     BoundMethod,
     Builtin,
     Closure,
@@ -40,6 +28,25 @@ from .values import (
     StaticMethod,
     type_name,
 )  # fmt: skip
+from .modules import make_modules
+from .python import pyiter
+from .python.classes import UserClass, UserInstance
+from .python.container_cost import check_container_compare, check_hashable, is_container
+from .python.formatting import format_value, percent_format
+from .python.pyexceptions import ExceptionValue, caught_value, from_python, matches, to_raise
+from .python.pymethods import has_methods, method_of, python_get_item, python_set_item
+from .python_api import make_builtins
+from .source_check import UNAVAILABLE_BUILTINS
+from .tensors import operators
+from .tensors.shapes import check_index, index_list
+from .tensors.tensor_api import (
+    METHODS,
+    call_method,
+    get_array_attribute,
+    get_attribute,
+    set_attribute,
+)
+from .tensors.torch_api import CREATORS, refuse_member
 
 Scope = dict[str, object]
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .data_api import data_members, utils_members
-from .module_classes import autograd_members as function_members
-from .nn_api import init_members, nn_members
-from .optim_api import optim_members, scheduler_members
-from .stdlib import math_members, random_members
-from .torch_api import (
+from .core.values import Namespace
+from .nn.data_api import data_members, utils_members
+from .nn.module_classes import autograd_members as function_members
+from .nn.nn_api import init_members, nn_members
+from .nn.optim_api import optim_members, scheduler_members
+from .python.stdlib import math_members, random_members
+from .tensors.torch_api import (
     autograd_members,
     cuda_members,
     functional_members,
@@ -25,7 +26,6 @@ from .torch_api import (
     numpy_members,
     torch_members,
 )
-from .values import Namespace
 
 Members = Callable[[], dict[str, object]]
 

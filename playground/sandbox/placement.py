@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from .errors import NotAllowed
+from .core.errors import NotAllowed
 
 # (statement, inside a function, inside a loop), walked without recursion.
 _Frame = tuple[ast.stmt, bool, bool]

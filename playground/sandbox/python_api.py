@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import torch
 
-from . import pybuiltins
-from .context import RunContext
-from .errors import ProgramError
-from .limits import check_int
+from .core.context import RunContext
+from .core.errors import ProgramError
+from .core.limits import check_int
+from .core.values import Builtin, Namespace
 from .modules import bound_modules, make_modules
-from .pyexceptions import BUILTIN_CLASSES
-from .values import Builtin, Namespace
+from .python import pybuiltins
+from .python.pyexceptions import BUILTIN_CLASSES
 
 Args = list[object]
 Kwargs = dict[str, object]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 import functools
 
-from .budgets import Budgets
-from .errors import BudgetExceeded, NotAllowed, SyntaxProblem
+from .core.budgets import Budgets
+from .core.errors import BudgetExceeded, NotAllowed, SyntaxProblem
 from .modules import IMPORTABLE, PRE_BOUND, make_modules
 from .parsing import parse
 from .placement import check_placement

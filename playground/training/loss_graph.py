@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 
 from ..graph.model import Graph, build_graph
-from ..sandbox.trace import Tracer
+from ..sandbox.core.trace import Tracer
 
 
 def loss_graph(x: torch.Tensor, y: torch.Tensor, w_now, b_now) -> Graph:

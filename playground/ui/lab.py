@@ -11,7 +11,7 @@ from playground.leaves import ScalarLeaf, find_scalar_leaves, set_leaf_value
 from playground.presets import preset_source, preset_titles
 from playground.report import gradient_rows, inspector_rows, root_name
 from playground.runner import RunResult
-from playground.sandbox.catalogue import help_markdown
+from playground.sandbox.tensors.catalogue import help_markdown
 from playground.ui.frame import page_frame
 from playground.ui.lesson import LAB, hidden
 from playground.ui.stepper import stepper

@@ -7,7 +7,7 @@ import streamlit as st
 from playground.graph.model import Graph
 from playground.graph.render_dot import render_dot
 from playground.graph.step_view import describe, grads_after
-from playground.sandbox.backward_steps import BackwardStep
+from playground.sandbox.tensors.backward_steps import BackwardStep
 
 STEP = "lab_step"
 PLAYING = "lab_step_playing"

@@ -7,7 +7,7 @@ import streamlit as st
 from playground.graph.render_dot import render_dot
 from playground.report import gradient_rows
 from playground.runner import RunResult
-from playground.sandbox.errors import ErrorInfo
+from playground.sandbox.core.errors import ErrorInfo
 from playground.ui.workers import run_program
 
 

@@ -11,8 +11,8 @@ import functools
 
 import torch
 
-from .errors import NotAllowed, ProgramError
-from .values import Builtin, SandboxObject
+from ..core.errors import NotAllowed, ProgramError
+from ..core.values import Builtin, SandboxObject
 
 
 class GeneratorObject(SandboxObject):

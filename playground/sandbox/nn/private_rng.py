@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 import torch
 
-from .context import RunContext
+from ..core.context import RunContext
 
 # The global generator is one per process: two threads swapping their states in at
 # once would draw each other's numbers. Runs in workers are one per process; tests

@@ -10,14 +10,14 @@ import torch
 # Paid here, when the sandbox is imported, instead.
 import torch.fx.experimental.symbolic_shapes
 
+from ..core.context import RunContext
+from ..core.errors import NotAllowed, ProgramError
+from ..core.limits import check_numel
+from ..core.values import Builtin
 from .backward_cost import check_backward_cost
 from .backward_steps import all_nodes, recorded_backward
 from .catalogue import METHOD_ENTRIES
-from .context import RunContext
-from .errors import NotAllowed, ProgramError
-from .limits import check_numel
 from .torch_api import call_entry, check_device, check_plain, node_view
-from .values import Builtin
 
 # Method name -> keyword arguments it accepts (the catalogue's rows for `tensor.name`).
 METHODS: dict[str, frozenset[str]] = {name: e.keywords for name, e in METHOD_ENTRIES.items()}

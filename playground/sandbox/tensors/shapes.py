@@ -15,10 +15,10 @@ from collections.abc import Callable
 
 import torch
 
-from .budgets import Budgets
+from ..core.budgets import Budgets
+from ..core.errors import BudgetExceeded
+from ..core.limits import broadcast_numel, check_dims, check_numel, matmul_numel, shape_bound
 from .catalogue import FREE_SIZES, TENSOR_ENTRIES, Entry, Size
-from .errors import BudgetExceeded
-from .limits import broadcast_numel, check_dims, check_numel, matmul_numel, shape_bound
 
 
 def tensors_in(values: list | tuple) -> list[torch.Tensor]:

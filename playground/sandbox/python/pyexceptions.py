@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import builtins
 
-from .errors import NotAllowed, ProgramError
-from .text import to_repr, to_text
-from .values import SandboxObject
+from ..core.errors import NotAllowed, ProgramError
+from ..core.text import to_repr, to_text
+from ..core.values import SandboxObject
 
 # The Python exceptions a program can name, each with its parent.
 NAMES = (

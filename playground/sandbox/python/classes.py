@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .errors import BudgetExceeded, ProgramError
-from .values import Closure, SandboxObject, StaticMethod
+from ..core.errors import BudgetExceeded, ProgramError
+from ..core.values import Closure, SandboxObject, StaticMethod
 
 MAX_MEMBERS = 10_000  # attributes of one object: each `obj.name = v` counts
 

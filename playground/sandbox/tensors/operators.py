@@ -10,10 +10,9 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from .compare_cost import check_compare
-from .context import RunContext
-from .errors import NotAllowed, ProgramError
-from .limits import (
+from ..core.context import RunContext
+from ..core.errors import NotAllowed, ProgramError
+from ..core.limits import (
     broadcast_bound,
     broadcast_numel,
     check_int,
@@ -24,8 +23,9 @@ from .limits import (
     matmul_numel,
     shape_bound,
 )
+from ..core.values import type_name
+from .compare_cost import check_compare
 from .torch_api import check_matmul
-from .values import type_name
 
 BINARY: dict[type, tuple[str, Callable, Callable]] = {
     ast.Add: ("+", operator.add, operator.iadd),

@@ -16,8 +16,8 @@ import string
 import numpy as np
 import torch
 
-from .errors import BudgetExceeded, NotAllowed, ProgramError
-from .text import array_text, to_repr, to_text
+from ..core.errors import BudgetExceeded, NotAllowed, ProgramError
+from ..core.text import array_text, to_repr, to_text
 
 MAX_WIDTH = 100
 MAX_FIELDS = 1_000

@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 import torch
 
-from .context import RunContext
-from .errors import BudgetExceeded
-from .trace import grad_fn_of, gradient_numel
+from ..core.context import RunContext
+from ..core.errors import BudgetExceeded
+from ..core.trace import grad_fn_of, gradient_numel
 
 _TICK_NODES = 1024  # nodes read between two clock checks
 

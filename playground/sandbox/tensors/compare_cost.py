@@ -15,9 +15,9 @@ from collections.abc import Iterable
 import numpy as np
 import torch
 
-from .context import RunContext
-from .errors import BudgetExceeded, NotAllowed
-from .limits import broadcast_numel, nested_numel, range_length
+from ..core.context import RunContext
+from ..core.errors import BudgetExceeded, NotAllowed
+from ..core.limits import broadcast_numel, nested_numel, range_length
 
 _TICK_STEPS = 4096  # steps between two clock checks
 _TENSOR_STEPS = 1000  # a tensor compared with a number costs about a thousand int steps

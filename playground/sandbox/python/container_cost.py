@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .context import RunContext
-from .errors import BudgetExceeded, NotAllowed
+from ..core.context import RunContext
+from ..core.errors import BudgetExceeded, NotAllowed
 
 _VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
 _MAPPINGS = (dict, set, frozenset, *_VIEWS)

@@ -15,14 +15,10 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import torch
 
-from . import operators
-from .container_cost import check_hashable
-from .errors import NotAllowed, ProgramError
-from .limits import check_int
-from .pyiter import LazyIter, check_room, counted, iterate, known_length, materialise, pairs
-from .pymethods import sort_items
-from .text import to_repr, to_text
-from .values import (
+from ..core.errors import NotAllowed, ProgramError
+from ..core.limits import check_int
+from ..core.text import to_repr, to_text
+from ..core.values import (
     BoundMethod,
     Builtin,
     Closure,
@@ -31,6 +27,10 @@ from .values import (
     PyType,
     SandboxObject,
 )  # fmt: skip
+from ..tensors import operators
+from .container_cost import check_hashable
+from .pyiter import LazyIter, check_room, counted, iterate, known_length, materialise, pairs
+from .pymethods import sort_items
 
 Args = list[object]
 Kwargs = dict[str, object]

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 import numpy as np
 import torch
 
-from .errors import BudgetExceeded, ProgramError
-from .limits import range_length
-from .values import SandboxObject, type_name
+from ..core.errors import BudgetExceeded, ProgramError
+from ..core.limits import range_length
+from ..core.values import SandboxObject, type_name
 
 _VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
 SIZED = (list, tuple, str, range, dict, set, frozenset, *_VIEWS)

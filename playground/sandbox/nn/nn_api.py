@@ -16,9 +16,11 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .context import RunContext
-from .errors import NotAllowed, ProgramError
-from .limits import check_numel
+from ..core.context import RunContext
+from ..core.errors import NotAllowed, ProgramError
+from ..core.limits import check_numel
+from ..core.text import to_text
+from ..core.values import Builtin, SandboxObject
 from .module_classes import module_base
 from .nn_values import (
     ModuleValue,
@@ -28,8 +30,6 @@ from .nn_values import (
     whole,
 )  # fmt: skip
 from .private_rng import private_rng
-from .text import to_text
-from .values import Builtin, SandboxObject
 
 Args = list[object]
 Kwargs = dict[str, object]

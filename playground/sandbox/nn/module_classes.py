@@ -22,8 +22,10 @@ import weakref
 import torch
 from torch import nn
 
-from . import values
-from .errors import NotAllowed, ProgramError
+from ..core import values
+from ..core.errors import NotAllowed, ProgramError
+from ..core.text import to_text
+from ..core.values import Closure, SandboxObject, type_name
 from .nn_values import (
     METHODS,
     MODULE_COST,
@@ -33,8 +35,6 @@ from .nn_values import (
     check_no_cycle,
     registered,
 )  # fmt: skip
-from .text import to_text
-from .values import Closure, SandboxObject, type_name
 
 Args = list[object]
 Kwargs = dict[str, object]

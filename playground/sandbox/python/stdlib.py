@@ -15,10 +15,10 @@ from collections.abc import Callable
 
 import torch
 
-from .context import RunContext
-from .errors import BudgetExceeded, ProgramError
-from .limits import check_int, range_length
-from .values import Builtin
+from ..core.context import RunContext
+from ..core.errors import BudgetExceeded, ProgramError
+from ..core.limits import check_int, range_length
+from ..core.values import Builtin
 
 Args = list[object]
 Kwargs = dict[str, object]

@@ -12,11 +12,11 @@ import ast
 import functools
 from collections.abc import Callable
 
-from .compare_cost import check_compare
+from ..core.errors import BudgetExceeded, NotAllowed, ProgramError
+from ..core.values import SandboxObject, type_name
+from ..tensors.compare_cost import check_compare
 from .container_cost import check_container_compare, check_hashable, is_container
-from .errors import BudgetExceeded, NotAllowed, ProgramError
 from .formatting import MAX_WIDTH, str_format
-from .values import SandboxObject, type_name
 
 Method = Callable[..., object]  # (interp, target, args, kwargs) -> result
 

@@ -16,15 +16,15 @@ import numpy as np
 import torch
 import torch.nn.functional
 
+from ..core.context import RunContext
+from ..core.errors import NotAllowed, ProgramError
+from ..core.limits import check_dims, check_numel, nested_numel, shape_numel
+from ..core.text import to_text
+from ..core.values import DTYPES, NUMPY_DTYPES, Builtin, Namespace, NodeView, NoGrad
 from .backward_cost import check_backward_cost
 from .catalogue import FREE_SIZES, FUNCTIONAL, FUNCTIONS, Entry
-from .context import RunContext
-from .errors import NotAllowed, ProgramError
-from .limits import check_dims, check_numel, nested_numel, shape_numel
 from .shapes import check_broadcast, check_call, check_matmul_shapes
-from .text import to_text
 from .torch_values import GeneratorObject, TensorType, seed_value, wrap_result
-from .values import DTYPES, NUMPY_DTYPES, Builtin, Namespace, NodeView, NoGrad
 
 Args = list[object]
 Kwargs = dict[str, object]

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import torch
 from torch.optim import lr_scheduler
 
-from .context import RunContext
-from .errors import NotAllowed, ProgramError
+from ..core.context import RunContext
+from ..core.errors import NotAllowed, ProgramError
+from ..core.text import to_repr
+from ..core.values import SandboxObject
 from .nn_values import Method, bind, check_flag
-from .text import to_repr
-from .values import SandboxObject
 
 Args = list[object]
 Kwargs = dict[str, object]

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 import torch
 from torch.utils import data
 
-from .errors import NotAllowed, ProgramError
+from ..core.errors import NotAllowed, ProgramError
+from ..core.values import SandboxObject
 from .nn_values import bind, check_flag
 from .private_rng import private_rng
-from .values import SandboxObject
 
 Args = list[object]
 Kwargs = dict[str, object]

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .context import RunContext
-from .errors import BudgetExceeded, NotAllowed, ProgramError
-from .limits import broadcast_numel, check_numel, shape_bound
+from ..core.context import RunContext
+from ..core.errors import BudgetExceeded, NotAllowed, ProgramError
+from ..core.limits import broadcast_numel, check_numel, shape_bound
+from ..core.text import array_text, to_text
+from ..core.values import SandboxObject, type_name
 from .private_rng import private_rng
-from .text import array_text, to_text
-from .values import SandboxObject, type_name
 
 Args = list[object]
 Kwargs = dict[str, object]
