@@ -19,7 +19,6 @@ CSS = """
 <style>
 textarea { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace !important;
            font-size: 16px !important; line-height: 1.45 !important; }
-.stale-note { color: #8a6d00; font-weight: 600; }
 </style>
 """
 CLASSROOM_CSS = "<style>.stMain { zoom: 1.25; }</style>"  # larger everything for a projector
