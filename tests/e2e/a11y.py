@@ -117,8 +117,8 @@ def accessible_name(locator: Locator) -> str:
 def focus_visible(page: Page, locator: Locator) -> bool:
     """Whether focusing `locator` changes how it looks (an outline, ring or shadow), seen
     by comparing screenshots of its surroundings focused and unfocused."""
-    box = locator.bounding_box()
-    assert box is not None, "the control is not on screen"
+    settled(page, locator)
+    box = _still_box(page, locator)
     pad = 6
     clip = {
         "x": max(box["x"] - pad, 0),
@@ -126,8 +126,36 @@ def focus_visible(page: Page, locator: Locator) -> bool:
         "width": box["width"] + 2 * pad,
         "height": box["height"] + 2 * pad,
     }
+    settled(page, locator)
     focused = page.screenshot(clip=clip, animations="disabled", caret="hide")
     locator.evaluate("(el) => el.blur()")
+    settled(page, locator)
     blurred = page.screenshot(clip=clip, animations="disabled", caret="hide")
     locator.focus()
     return focused != blurred
+
+
+def _still_box(page: Page, locator: Locator) -> dict:
+    """The control's box once the page has stopped scrolling it (focus scrolls smoothly)."""
+    box = None
+    for _ in range(100):
+        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))")
+        now = locator.bounding_box()
+        assert now is not None, "the control is not on screen"
+        if now == box:
+            return now
+        box = now
+    return box
+
+
+def settled(page: Page, locator: Locator) -> None:
+    """Until no transition or animation runs in the widget around `locator` (a focus ring
+    that fades in is seen at its end, not half-way)."""
+    locator.evaluate(
+        """async (el) => {
+          const box = el.closest("[data-testid^='st']") || el.parentElement || el;
+          const running = () => box.getAnimations({ subtree: true })
+            .concat(el.getAnimations()).filter((a) => a.playState === "running");
+          await Promise.all(running().map((a) => a.finished.catch(() => null)));
+        }"""
+    )

@@ -310,7 +310,8 @@ def test_tab_reaches_every_control_with_a_visible_focus(
         previous = None
         for _ in range(count + 120):
             page.keyboard.press("Tab")
-            focused = page.locator(":focus")
+            here = page.evaluate(FOCUSED_ID)
+            focused = page.locator(f'[data-a11y-id="{here}"]')
             mark = page.evaluate(
                 "() => { const el = document.activeElement;"
                 " return el && el.closest('[data-a11y-control]') ?"
@@ -322,7 +323,6 @@ def test_tab_reaches_every_control_with_a_visible_focus(
                     no_ring.append(focused.evaluate("(el) => el.outerHTML.slice(0, 160)"))
             if len(reached) == count:
                 break
-            here = page.evaluate(FOCUSED_ID)
             if here == previous:
                 page.keyboard.press("Escape")  # a control that keeps Tab (an editor)
             previous = here
@@ -344,7 +344,7 @@ def test_switching_theme_in_the_menu_redraws_the_player(browser: Browser, server
         light_bg = page.evaluate("getComputedStyle(document.querySelector('.agp-loss .main-svg'))"
                                  ".backgroundColor")  # fmt: skip
         page.get_by_role("button", name="Main menu").click()
-        page.get_by_text("Dark", exact=True).click()
+        page.get_by_role("menuitemradio", name="Dark").click()
         expect(page.locator(".agp")).to_have_attribute("data-theme", "dark")
         assert app_is_dark(page)
         page.keyboard.press("Escape")
@@ -355,5 +355,5 @@ def test_switching_theme_in_the_menu_redraws_the_player(browser: Browser, server
         assert not report.below(), report.below()
         assert not report.unmeasured, report.unmeasured
         page.get_by_role("button", name="Main menu").click()
-        page.get_by_text("Light", exact=True).click()
+        page.get_by_role("menuitemradio", name="Light").click()
         expect(page.locator(".agp")).to_have_attribute("data-theme", "light")
