@@ -19,7 +19,11 @@ CSS = """
 <style>
 textarea { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace !important;
            font-size: 16px !important; line-height: 1.45 !important; }
-.stale-note { color: #8a6d00; font-weight: 600; }
+/* Tab scrolls the focused control into view: not under the page's opaque top bar. */
+[data-testid="stMain"] { scroll-padding-top: 5rem; scroll-padding-bottom: 1rem; }
+/* The data grid draws its cells on a canvas and shows no focus of its own: ring it. */
+[data-testid="stDataFrame"]:has(canvas:focus-visible) { outline: 3px solid currentColor;
+                                                        outline-offset: 2px; }
 </style>
 """
 CLASSROOM_CSS = "<style>.stMain { zoom: 1.25; }</style>"  # larger everything for a projector

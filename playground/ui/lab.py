@@ -81,9 +81,13 @@ def _leaf_inputs(code: str) -> None:
 
 def _graph_panel(shown: RunResult, stale: bool) -> None:
     if not hidden("views"):
-        views = st.columns(2)
-        views[0].toggle("Raw autograd view (AccumulateGrad, saved tensors)", key="lab_raw")
-        views[1].toggle(
+        # One above the other, with short labels: side by side they were cut off at 1280 px.
+        st.toggle(
+            "Raw autograd view",
+            key="lab_raw",
+            help="PyTorch's own nodes: AccumulateGrad for each leaf, and the saved tensors.",
+        )
+        st.toggle(
             "Step through backward()",
             key="lab_stepping",
             disabled=not shown.steps or st.session_state["lab_raw"],

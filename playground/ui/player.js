@@ -30,6 +30,51 @@ function loadPlotly() {
   return window.__agpPlotly;
 }
 
+// Chart colours for the theme now on the page. The page's own colours come from the CSS
+// variables Streamlit sets (read on the component's root, so a theme switch is seen);
+// the trace colours have a dark variant each, chosen for contrast on the dark background.
+function chartTheme(root) {
+  const css = getComputedStyle(root);
+  const v = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
+  const bg = v("--st-background-color", "#ffffff");
+  const dark = luminance(bg) < 0.4;
+  return {
+    bg, text: v("--st-text-color", "#2f2d2b"), grid: v("--st-border-color", "#d6d6d6"),
+    dark,
+    loss: dark ? "#85b8f8" : "#1a4fd6",
+    best: dark ? "#7ed5b0" : "#2e7d32",
+    now: dark ? "#ff8a80" : "#d62728",
+    data: dark ? "#b0aca6" : "#6b6b6b",
+    norm: dark ? "#d7a6f5" : "#8e24aa",
+    colorway: dark
+      ? ["#85b8f8", "#f2a56d", "#7ed5b0", "#f2919a", "#bf8ef7", "#fbd54f"]
+      : ["#1f77b4", "#d35400", "#2e7d32", "#c62828", "#6a1b9a", "#8d6e00"],
+  };
+}
+
+// Relative luminance (WCAG) of a #rrggbb or rgb(...) colour.
+function luminance(color) {
+  let rgb;
+  if (color.startsWith("#")) {
+    const h = color.length === 4 ? [...color.slice(1)].map((c) => c + c).join("") : color.slice(1, 7);
+    rgb = [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16));
+  } else {
+    rgb = (color.match(/[\d.]+/g) || ["255", "255", "255"]).slice(0, 3).map(Number);
+  }
+  const lin = rgb.map((c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+}
+
+// The page's colours for one chart layout: backgrounds, text, grid lines and legend.
+function themed(layout, t) {
+  const axis = (a) => ({ ...a, gridcolor: t.grid, zerolinecolor: t.grid, linecolor: t.grid,
+    tickfont: { color: t.text }, title: { ...(a && a.title), font: { color: t.text } } });
+  return { ...layout, paper_bgcolor: t.bg, plot_bgcolor: t.bg, colorway: t.colorway,
+    font: { ...layout.font, color: t.text }, title: { ...layout.title, font: { color: t.text } },
+    legend: { ...layout.legend, font: { color: t.text } },
+    xaxis: axis(layout.xaxis), yaxis: axis(layout.yaxis) };
+}
+
 const finite = (v) => v !== null && Number.isFinite(v);
 const fmt = (v) => (finite(v) ? Number(v).toPrecision(5).replace(/\.?0+(e|$)/, "$1") : "∞ / NaN");
 const CONFIG = { displayModeBar: false, responsive: true, staticPlot: false };
@@ -53,13 +98,13 @@ function lossLayout(d, logY) {
   };
 }
 
-function lossTraces(d, e) {
+function lossTraces(d, e, t) {
   const xs = [...Array(e + 1).keys()];
   return [
-    { x: xs, y: d.losses.slice(0, e + 1), mode: "lines", name: "loss", line: { width: 3, color: "#1a4fd6" } },
+    { x: xs, y: d.losses.slice(0, e + 1), mode: "lines", name: "loss", line: { width: 3, color: t.loss } },
     { x: [0, d.losses.length - 1], y: [d.optimum_loss, d.optimum_loss], mode: "lines",
-      name: "best possible (least squares)", line: { dash: "dash", color: "#2e7d32" } },
-    { x: [e], y: [d.losses[e]], mode: "markers", name: "now", marker: { size: 11, color: "#d62728" } },
+      name: "best possible (least squares)", line: { dash: "dash", color: t.best } },
+    { x: [e], y: [d.losses[e]], mode: "markers", name: "now", marker: { size: 11, color: t.now } },
   ];
 }
 
@@ -77,17 +122,17 @@ function fitLayout(d) {
     legend: { orientation: "h", y: -0.32 } };
 }
 
-function fitTraces(d, e) {
+function fitTraces(d, e, t) {
   const w = d.w[e], b = d.b[e];
   if (d.one_d) {
     const xs = d.x.map((r) => r[0]);
     const lo = Math.min(...xs), hi = Math.max(...xs);
     const line = (a, c) => [a * lo + c, a * hi + c];
     return [
-      { x: xs, y: d.y.map((r) => r[0]), mode: "markers", name: "data", marker: { color: "#888", size: 7 } },
-      { x: [lo, hi], y: line(w[0][0], b[0]), mode: "lines", name: "model now", line: { width: 4, color: "#d62728" } },
+      { x: xs, y: d.y.map((r) => r[0]), mode: "markers", name: "data", marker: { color: t.data, size: 7 } },
+      { x: [lo, hi], y: line(w[0][0], b[0]), mode: "lines", name: "model now", line: { width: 4, color: t.now } },
       { x: [lo, hi], y: line(d.optimum_w[0][0], d.optimum_b[0]), mode: "lines", name: "least squares",
-        line: { dash: "dash", color: "#2e7d32" } },
+        line: { dash: "dash", color: t.best } },
     ];
   }
   const preds = predict(d.x, w, b);
@@ -97,8 +142,8 @@ function fitTraces(d, e) {
   }));
   const best = predict(d.x, d.optimum_w, d.optimum_b);
   traces.push({ x: d.y.flat(), y: best.flat(), mode: "markers", name: "least squares",
-    marker: { size: 13, symbol: "circle-open", color: "#2e7d32" } });
-  traces.push({ x: [lo, hi], y: [lo, hi], mode: "lines", name: "perfect", line: { dash: "dash", color: "#2e7d32" } });
+    marker: { size: 13, symbol: "circle-open", color: t.best } });
+  traces.push({ x: [lo, hi], y: [lo, hi], mode: "lines", name: "perfect", line: { dash: "dash", color: t.best } });
   return traces;
 }
 
@@ -129,10 +174,10 @@ function landLayout(d) {
     yaxis: { title: { text: "intercept b" }, range: [d.landscape.b[0], d.landscape.b.at(-1)] }, showlegend: false };
 }
 
-function normTraces(d, e) {
+function normTraces(d, e, t) {
   const ys = d.grad_norm.slice(0, e);
   return [{ x: [...Array(ys.length).keys()], y: ys, mode: "lines", name: "‖gradient‖",
-    line: { width: 3, color: "#8e24aa" } }];
+    line: { width: 3, color: t.norm } }];
 }
 
 function normLayout(d) {
@@ -159,7 +204,16 @@ function setup(root, d) {
     const e = state.e;
     q(".agp-epoch").textContent = `Epoch ${e} / ${last}`;
     q(".agp-lossval").textContent = `loss ${fmt(d.losses[e])}`;
-    q(".agp-play").textContent = state.playing ? "❚❚ Pause" : "▶ Play";
+    // The icon is hidden from assistive technology: the button's name is its word.
+    const [icon, word] = state.playing ? ["❚❚", "Pause"] : ["▶", "Play"];
+    const play = q(".agp-play");
+    if (play.dataset.word !== word) {
+      const mark = document.createElement("span");
+      mark.setAttribute("aria-hidden", "true");
+      mark.textContent = icon;
+      play.replaceChildren(mark, ` ${word}`);
+      play.dataset.word = word;
+    }
     const stopped = d.stopped_at !== null && e >= last;
     showMarkdownCode(q(".agp-msg"), stopped ? d.stop_message : "");
     q(".agp-msg").style.display = stopped ? "" : "none";
@@ -171,28 +225,30 @@ function setup(root, d) {
   // Full redraw: layouts and every trace (start, pause, step, reset, log toggle).
   function draw() {
     const P = window.Plotly, e = state.e, logY = q(".agp-log").checked;
-    P.react(charts.loss, lossTraces(data, e), lossLayout(data, logY), CONFIG);
-    P.react(charts.fit, fitTraces(data, e), fitLayout(data), CONFIG);
-    P.react(charts.params, paramTraces(data, e), paramLayout(), CONFIG);
-    if (d.one_d) P.react(charts.land, landTraces(data, e), landLayout(data), CONFIG);
-    else P.react(charts.land, normTraces(data, e), normLayout(data), CONFIG);
+    const t = (state.theme = chartTheme(root));
+    P.react(charts.loss, lossTraces(data, e, t), themed(lossLayout(data, logY), t), CONFIG);
+    P.react(charts.fit, fitTraces(data, e, t), themed(fitLayout(data), t), CONFIG);
+    P.react(charts.params, paramTraces(data, e), themed(paramLayout(), t), CONFIG);
+    if (d.one_d) P.react(charts.land, landTraces(data, e), themed(landLayout(data), t), CONFIG);
+    else P.react(charts.land, normTraces(data, e, t), themed(normLayout(data), t), CONFIG);
+    root.dataset.theme = t.dark ? "dark" : "light";
     labels();
   }
 
   // Playing: move only the scatter traces (no relayout); the heat map at most 8×/s.
   function drawFast(t) {
-    const P = window.Plotly, e = state.e;
-    const loss = lossTraces(data, e);
+    const P = window.Plotly, e = state.e, th = state.theme;
+    const loss = lossTraces(data, e, th);
     P.animate(charts.loss, { data: [loss[0], loss[2]], traces: [0, 2] }, FAST);
-    const fit = fitTraces(data, e);
+    const fit = fitTraces(data, e, th);
     const moving = d.one_d ? [1] : d.y_names.map((_, i) => i);
     P.animate(charts.fit, { data: moving.map((i) => fit[i]), traces: moving }, FAST);
-    if (!d.one_d) P.animate(charts.land, { data: normTraces(data, e), traces: [0] }, FAST);
+    if (!d.one_d) P.animate(charts.land, { data: normTraces(data, e, th), traces: [0] }, FAST);
     // Heat map and contour cannot take the fast path (it would blank them): redraw
     // them whole, at most 8 times a second.
     if (t - lastHeat > 125) {
-      P.react(charts.params, paramTraces(data, e), paramLayout(), CONFIG);
-      if (d.one_d) P.react(charts.land, landTraces(data, e), landLayout(data), CONFIG);
+      P.react(charts.params, paramTraces(data, e), themed(paramLayout(), th), CONFIG);
+      if (d.one_d) P.react(charts.land, landTraces(data, e), themed(landLayout(data), th), CONFIG);
       lastHeat = t;
     }
     labels();
@@ -227,7 +283,11 @@ function setup(root, d) {
   }
 
   function light(n) {
-    root.querySelectorAll(".agp-steps li").forEach((li, i) => li.classList.toggle("on", i + 1 === n));
+    root.querySelectorAll(".agp-steps li").forEach((li, i) => {
+      li.classList.toggle("on", i + 1 === n);
+      if (i + 1 === n) li.setAttribute("aria-current", "step");
+      else li.removeAttribute("aria-current");
+    });
   }
 
   function step() {
@@ -249,6 +309,12 @@ function setup(root, d) {
   q(".agp-step").onclick = step;
   q(".agp-reset").onclick = reset;
   q(".agp-log").onchange = draw;
+  // A theme switch changes the CSS variables, so .agp's colours transition (player.css):
+  // redraw the charts in the new colours then, without waiting for a rerun.
+  root.ontransitionend = (event) => {
+    if (event.target !== root || event.propertyName !== "color") return;
+    if (state.theme && chartTheme(root).bg !== state.theme.bg) draw();
+  };
   state.stop = () => { state.playing = false; cancelAnimationFrame(state.raf); clearTimeout(state.stepTimer); };
   state.start = Math.min(Math.max(d.start_epoch || 0, 0), last);
   return { state, draw };

@@ -22,9 +22,10 @@ PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 HTML = """
 <div class="agp">
   <div class="agp-bar">
-    <button class="agp-play" aria-label="Play or pause">▶ Play</button>
-    <button class="agp-step" aria-label="Step one epoch">Step ›</button>
-    <button class="agp-reset" aria-label="Reset">⟲ Reset</button>
+    <button type="button" class="agp-play"><span aria-hidden="true">▶</span> Play</button>
+    <button type="button" class="agp-step" title="Step one epoch">
+      Step <span aria-hidden="true">›</span></button>
+    <button type="button" class="agp-reset"><span aria-hidden="true">⟲</span> Reset</button>
     <label>Speed <select class="agp-speed" aria-label="Speed">
       <option value="2">2</option><option value="5">5</option><option value="10">10</option>
       <option value="20">20</option><option value="40">40</option><option value="60">60</option>
@@ -32,16 +33,18 @@ HTML = """
     <label><input type="checkbox" class="agp-log"> log scale</label>
     <span class="agp-epoch">Epoch 0</span>
     <span class="agp-lossval"></span>
-    <span class="agp-status"></span>
+    <span class="agp-status" role="status"></span>
   </div>
-  <ol class="agp-steps">
+  <ol class="agp-steps" aria-label="The six steps of an epoch">
     <li>1 Setup model</li><li>2 Predict</li><li>3 Loss</li><li>4 Gradients</li>
     <li>5 Adjust w, b</li><li>6 Reset gradients</li>
   </ol>
   <div class="agp-msg" role="alert" style="display:none"></div>
   <div class="agp-grid">
-    <div class="agp-loss"></div><div class="agp-fit"></div>
-    <div class="agp-params"></div><div class="agp-land"></div>
+    <div class="agp-loss" role="img" aria-label="Chart: loss per epoch"></div>
+    <div class="agp-fit" role="img" aria-label="Chart: the model's fit"></div>
+    <div class="agp-params" role="img" aria-label="Chart: w and b now"></div>
+    <div class="agp-land" role="img" aria-label="Chart: loss landscape or gradient norm"></div>
   </div>
 </div>
 """

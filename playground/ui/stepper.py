@@ -31,13 +31,20 @@ def stepper(graph: Graph, steps: tuple[BackwardStep, ...], root: str) -> None:
     count = len(steps)
     if st.session_state.get(STEP, -1) >= count:
         st.session_state[STEP] = -1
-    prev, nxt, play, restart = st.columns(4)
-    prev.button("◀ Prev", key="lab_prev", on_click=_move, args=(-1, count), width="stretch")
-    nxt.button("Next ▶", key="lab_next", on_click=_move, args=(1, count), width="stretch")
-    label = "Pause" if st.session_state.get(PLAYING) else "Play"
-    play.button(label, key="lab_play", on_click=_toggle_play, args=(count,), width="stretch")
-    restart.button("Restart", key="lab_restart", on_click=_move, args=(-count, count),
-                   width="stretch")  # fmt: skip
+    # Icons (hidden from assistive technology) beside plain words: each button's
+    # accessible name is exactly its word. A row that wraps, not four fixed columns:
+    # "Restart" was cut off in a quarter of the graph's column at 1280 px.
+    playing = st.session_state.get(PLAYING, False)
+    with st.container(horizontal=True, gap="xsmall", key="lab_step_controls"):
+        st.button("Prev", key="lab_prev", icon=":material/chevron_left:", on_click=_move,
+                  args=(-1, count))  # fmt: skip
+        st.button("Next", key="lab_next", icon=":material/chevron_right:", icon_position="right",
+                  on_click=_move, args=(1, count))  # fmt: skip
+        st.button("Pause" if playing else "Play", key="lab_play",
+                  icon=":material/pause:" if playing else ":material/play_arrow:",
+                  on_click=_toggle_play, args=(count,))  # fmt: skip
+        st.button("Restart", key="lab_restart", icon=":material/replay:", on_click=_move,
+                  args=(-count, count))  # fmt: skip
     interval = SECONDS_PER_STEP if st.session_state.get(PLAYING) else None
     st.fragment(_view, run_every=interval)(graph, steps, root)
 

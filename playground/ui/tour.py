@@ -127,10 +127,11 @@ def _body() -> None:
     st.markdown(stop.text)
     stop.widget()
     back, _, nxt = st.columns([1, 4, 1])
-    back.button("◀ Back", key="tour_back", on_click=_go, args=(-1,), disabled=index == 0,
-                width="stretch")  # fmt: skip
-    nxt.button("Next ▶", key="tour_next", on_click=_go, args=(1,),
-               disabled=index == len(STOPS) - 1, width="stretch")  # fmt: skip
+    back.button("Back", key="tour_back", icon=":material/chevron_left:", on_click=_go,
+                args=(-1,), disabled=index == 0, width="stretch")  # fmt: skip
+    nxt.button("Next", key="tour_next", icon=":material/chevron_right:", icon_position="right",
+               on_click=_go, args=(1,), disabled=index == len(STOPS) - 1,
+               width="stretch")  # fmt: skip
 
 
 with page_frame("Tour of the tutorial", TOUR, "tour"):

@@ -27,7 +27,7 @@ def test_next_walks_the_whole_tour(page: Page, server_url: str) -> None:
             expect(page.get_by_label("Code (edit me)")).to_have_count(1)
             if stop.title in WITH_GRAPH:
                 expect(page.locator("svg .node").first).to_be_visible()
-            page.get_by_role("button", name="Next ▶").click()
+            page.get_by_role("button", name="Next", exact=True).click()
     expect(page.locator(".agp-loss .main-svg").first).to_be_visible()
     page.click(".agp-step")
     expect(page.locator(".agp-epoch")).to_have_text("Epoch 1 / 99")
