@@ -8,6 +8,7 @@ from playground.graph.model import Graph
 from playground.graph.render_dot import render_dot
 from playground.graph.step_view import describe, grads_after
 from playground.sandbox.backward_steps import BackwardStep
+from playground.ui.graph_view import graph_view
 
 STEP = "lab_step"
 PLAYING = "lab_step_playing"
@@ -63,7 +64,7 @@ def _view(graph: Graph, steps: tuple[BackwardStep, ...], root: str) -> None:
         revealed=frozenset(now),
     )
     # The graph first: text of varying length below it cannot push it around.
-    st.graphviz_chart(dot, width="stretch")
+    graph_view(dot, key="lab_graph_steps")
     if step is None:
         st.markdown(f"**Before backward():** the forward pass built this graph. "
                     f"Press Next to let PyTorch's engine walk it from `{root}` back to "
