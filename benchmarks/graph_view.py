@@ -48,9 +48,9 @@ DRAWN = """(count) => new Promise((resolve) => {
   };
   check();
 })"""
-LAYOUT = """async ([dots, repeats]) => {
+LAYOUT = """async ([bundle, dots, repeats]) => {
   const t0 = performance.now();
-  const lib = await import(new URL("app/static/graph.js", document.baseURI).href);
+  const lib = await import(bundle);
   const viz = await lib.graphviz();
   const out = { load_and_instantiate: performance.now() - t0 };
   for (const [name, dot] of Object.entries(dots)) {
@@ -69,8 +69,9 @@ LAYOUT = """async ([dots, repeats]) => {
 
 
 def chain(nodes: int) -> str:
-    """A program whose friendly graph has about `nodes` nodes (4 per loop turn)."""
-    turns = nodes // 4
+    """A program whose friendly graph has about `nodes` nodes (6 per loop turn: two ops,
+    their outputs and the two constants)."""
+    turns = nodes // 6
     return (f"w = torch.tensor(1.01, requires_grad=True)\ny = w\nfor i in range({turns}):\n"
             "    y = y * 1.001 + i\ny.backward()\n")  # fmt: skip
 
@@ -101,7 +102,7 @@ def main() -> None:
         server, url = _serve(folder)
         try:
             _measure(url, graphs, args.repeats)
-        finally:
+        finally:  # also on Ctrl+C
             server.terminate()
             server.wait(timeout=20)
 
@@ -140,9 +141,9 @@ def _measure(url: str, graphs: dict[str, tuple[str, int]], repeats: int) -> None
             executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
         )
         page = browser.new_page()
-        page.goto(f"{url}/?g=tutorial&mode=view")
-        page.wait_for_selector("svg g.node", timeout=120_000)
-        layout = page.evaluate(LAYOUT, [{k: v[0] for k, v in graphs.items()}, repeats])
+        page.goto(f"{url}/_stcore/health")  # a blank page of the server's origin
+        bundle = f"{url}/app/static/graph.js"
+        layout = page.evaluate(LAYOUT, [bundle, {k: v[0] for k, v in graphs.items()}, repeats])
         page.close()
         print(f"(a) graph.js import + wasm instantiate: {layout['load_and_instantiate']:.0f} ms")
         for name in graphs:

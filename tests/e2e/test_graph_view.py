@@ -340,3 +340,18 @@ def test_stepping_through_backward_keeps_the_zoom_and_the_layout(open_page, sche
     assert_contrast(page, scheme, "last step")
     assert_readable(page, f"step-through, left to right, {scheme}")
     screenshot(page, f"step-done-lr-{scheme}")
+
+
+def test_a_theme_switch_recolours_the_graph_without_redrawing_it(open_page) -> None:
+    """Streamlit hands a component its theme as CSS variables: set them to a dark
+    theme's, as a switch in the page does, and the drawn graph follows by CSS alone."""
+    page = open_page("1280x720", "light")
+    assert_contrast(page, "light", "before the switch")
+    count = rendered(page)
+    view(page).evaluate("""(root) => {
+      root.style.setProperty("--st-background-color", "#0e1117");
+      root.style.setProperty("--st-text-color", "#fafafa");
+    }""")
+    assert_contrast(page, "dark", "after the switch")
+    assert rendered(page) == count, "no new layout, no rerun"
+    screenshot(page, "theme-switched-in-page")
