@@ -227,6 +227,7 @@ function createView(root) {
     Object.assign(v, { w: out.w, h: out.h, nodes: out.nodes, used: out.rankdir });
     showRankdir();
     if (!v.pz) {
+      stage.style.visibility = "hidden"; // until placed: no flash at Panzoom's (0, 0)
       v.pz = lib.Panzoom(stage, { canvas: true, minScale: MIN_SCALE, maxScale: MAX_SCALE, step: 0.25, cursor: "grab" });
       stage.addEventListener("panzoomchange", report);
       stage.addEventListener("panzoomstart", () => (v.touched = true));
@@ -234,6 +235,10 @@ function createView(root) {
         v.touched = true;
         v.pz.zoomWithWheel(event);
       }, { passive: false });
+      // Panzoom moves to its start position in a timeout of its own: place after it.
+      await new Promise((resolve) => setTimeout(resolve));
+      if (token !== v.token) return;
+      stage.style.visibility = "";
     }
     // Stepping through backward() redraws the same nodes: keep the learner's view.
     if (!same) isFull() ? fit() : startView();

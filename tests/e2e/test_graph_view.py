@@ -146,6 +146,15 @@ def wait_scale(page: Page, holds: str) -> None:
     )
 
 
+def assert_placed(page: Page, what: str) -> None:
+    """The start view shows the graph from its top-left corner (centred where it fits)."""
+    graph = svg_box(page)
+    viewport = view(page).locator(".gvw-viewport").bounding_box()
+    assert graph["x"] >= viewport["x"] - 1 and graph["y"] >= viewport["y"] - 1, (what, graph)
+    if graph["width"] <= viewport["width"]:
+        assert graph["x"] + graph["width"] <= viewport["x"] + viewport["width"] + 1, what
+
+
 def assert_readable(page: Page, what: str) -> list[dict]:
     sizes = view(page).evaluate(TEXT_SIZES)
     assert sizes, f"{what}: no node text"
@@ -189,11 +198,13 @@ def button(page: Page, name: str) -> Locator:
 def test_node_text_is_readable_without_clicking(open_page, size: str, scheme: str) -> None:
     page = open_page(size, scheme)  # the tutorial's y = w*x + b
     tutorial = assert_readable(page, f"tutorial {size} {scheme}")
+    assert_placed(page, f"tutorial {size} {scheme}")
     assert_contrast(page, scheme, f"tutorial {size}")
     screenshot(page, f"tutorial-{size}-{scheme}")
     pick_preset(page, NEURON)
     wait_for_graph(page, ["tanh", "TanhBackward0", "w1", "x2"])
     neuron = assert_readable(page, f"neuron {size} {scheme}")
+    assert_placed(page, f"neuron {size} {scheme}")
     assert_contrast(page, scheme, f"neuron {size}")
     screenshot(page, f"neuron-{size}-{scheme}")
     print(f"{size} {scheme}: smallest node text (box height / font size x scale) "
@@ -211,6 +222,7 @@ def test_a_big_graph_keeps_its_text_size_and_pans_in_a_bounded_viewport(open_pag
     wait_for_graph(page, ["AddBackward0"], absent=["x", "b"])
     assert view(page).locator("svg .node").count() > 45
     assert_readable(page, "50-node chain")
+    assert_placed(page, "50-node chain")
     viewport = view(page).locator(".gvw-viewport").bounding_box()
     assert viewport["height"] <= 0.8 * 720 + 1, viewport
     graph = svg_box(page)
