@@ -97,22 +97,22 @@ def dark_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def open_page(
-    browser: Browser, request: pytest.FixtureRequest
-) -> Iterator[Callable[[str, str], Page]]:
-    """open_page(size, scheme): the lab in a new context of that size and colour scheme."""
+def open_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
+    """open_page(size, scheme, touch=False): the lab in a new context of that size and
+    colour scheme (with a touch screen)."""
     contexts = []
 
-    def opener(size: str, scheme: str) -> Page:
+    def opener(size: str, scheme: str, touch: bool = False) -> Page:
         width, height = SIZES[size]
         context = browser.new_context(viewport={"width": width, "height": height},
-                                      color_scheme=scheme)  # fmt: skip
+                                      color_scheme=scheme, has_touch=touch)  # fmt: skip
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
         url = request.getfixturevalue("dark_server_url" if scheme == "dark" else "server_url")
         page.goto(url)
         open_lab(page)
+        wait_drawn(page)
         return page
 
     yield opener
@@ -170,6 +170,14 @@ def assert_contrast(page: Page, scheme: str, what: str) -> None:
     assert found["texts"], what
     low = [t for t in found["texts"] if t["ratio"] < MIN_CONTRAST]
     assert not low, f"{what} ({scheme}): text contrast under {MIN_CONTRAST}: {low}"
+
+
+def wait_drawn(page: Page) -> None:
+    """Until the one graph view on the page has drawn and placed its first graph."""
+    page.wait_for_function(
+        "() => { const v = document.querySelectorAll('.gvw');"
+        " return v.length === 1 && Number(v[0].dataset.renders || 0) >= 1; }"
+    )
 
 
 def rendered(page: Page) -> int:
@@ -303,6 +311,7 @@ def test_zoom_fit_full_screen_and_layout_buttons_by_role_name_and_keyboard(open_
     button(page, "Left to right").click()
     page.get_by_text("Step through backward()").click()
     expect(page.get_by_text("Before backward()")).to_be_visible()
+    wait_drawn(page)
     expect(button(page, "Left to right")).to_have_attribute("aria-pressed", "true")
     page.wait_for_function("""() => {
       const g = document.querySelector('.gvw-stage svg')?.getBoundingClientRect();
@@ -321,6 +330,7 @@ def test_stepping_through_backward_keeps_the_zoom_and_the_layout(open_page, sche
     page.get_by_text("Step through backward()").click()
     expect(page.get_by_text("Before backward()")).to_be_visible()
     wait_for_lesson(page, LAB, lab_preset=SHARED, lab_stepping=True)
+    wait_drawn(page)
     button(page, "Zoom in").click()
     button(page, "Zoom in").click()
     zoomed = scale(page)
@@ -367,3 +377,27 @@ def test_a_theme_switch_recolours_the_graph_without_redrawing_it(open_page) -> N
     assert_contrast(page, "dark", "after the switch")
     assert rendered(page) == count, "no new layout, no rerun"
     screenshot(page, "theme-switched-in-page")
+
+
+def test_a_two_finger_pinch_zooms_on_a_touch_screen(open_page) -> None:
+    """Two touch points moving apart, sent as Chromium's own touch input (CDP), as a
+    tablet's pinch: Playwright has no multi-touch gesture of its own."""
+    page = open_page("768x1024", "light", touch=True)
+    start = scale(page)
+    viewport = view(page).locator(".gvw-viewport")
+    viewport.scroll_into_view_if_needed()
+    box = viewport.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + min(box["height"], 1024 - box["y"]) / 2
+    cdp = page.context.new_cdp_session(page)
+
+    def touch(kind: str, spread: float | None) -> None:
+        points = [] if spread is None else [
+            {"x": x - spread, "y": y, "id": 0}, {"x": x + spread, "y": y, "id": 1}
+        ]  # fmt: skip
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", 30)
+    for spread in range(35, 120, 5):
+        touch("touchMove", spread)
+    touch("touchEnd", None)
+    wait_scale(page, f"s > {start} * 1.3")
