@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -57,9 +58,26 @@ def test_graph_view_hands_the_dot_source_to_the_component(monkeypatch) -> None:
     gv.graph_view(dot, key="lab_graph")
     gv.graph_view("digraph { a -> b }", key="other")
     assert calls == [
-        {"data": {"dot": dot.source}, "key": "lab_graph"},
-        {"data": {"dot": "digraph { a -> b }"}, "key": "other"},
+        {"data": {"dot": dot.source, "steps": False, "caption": ""}, "key": "lab_graph"},
+        {"data": {"dot": "digraph { a -> b }", "steps": False, "caption": ""}, "key": "other"},
     ]
+
+
+def test_step_buttons_call_on_step_with_the_direction(monkeypatch) -> None:
+    """The component's `step` trigger (-1 or 1) reaches `on_step` through its callback."""
+    mounted: list[dict] = []
+    monkeypatch.setattr(gv, "_component", lambda: lambda **kw: mounted.append(kw))
+    moves: list[int] = []
+    gv.graph_view("digraph { a -> b }", key="steps", on_step=moves.append, caption="2 / 5")
+    assert mounted[0]["data"] == {"dot": "digraph { a -> b }", "steps": True, "caption": "2 / 5"}
+    state = {"steps": SimpleNamespace(step=1)}
+    monkeypatch.setattr(gv.st, "session_state", state)
+    mounted[0]["on_step_change"]()
+    state["steps"] = SimpleNamespace(step=-1)
+    mounted[0]["on_step_change"]()
+    state["steps"] = SimpleNamespace(step=None)  # any other event: no move
+    mounted[0]["on_step_change"]()
+    assert moves == [1, -1]
 
 
 def test_the_browser_loads_graphviz_from_this_server() -> None:

@@ -281,6 +281,9 @@ function createView(root) {
     v.dot = dot;
     draw();
   };
+  for (const button of root.querySelectorAll(".gvw-steps button")) {
+    button.onclick = () => v.args && v.args.setTriggerValue("step", Number(button.dataset.step));
+  }
   return v;
 }
 
@@ -292,5 +295,8 @@ export default function (args) {
     view = createView(root);
     views.set(root, view);
   }
+  view.args = args;
+  root.classList.toggle("gvw-stepping", Boolean(data && data.steps));
+  root.querySelector(".gvw-caption").textContent = String((data && data.caption) || "");
   view.show(String((data && data.dot) || ""));
 }

@@ -17,6 +17,7 @@ takes the direction that shows it larger in its column. Docs: docs/graph-view.md
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import graphviz
@@ -34,6 +35,11 @@ HTML = """
     <span class="gvw-layout" role="group" aria-label="Layout">
       <button type="button" data-rankdir="TB" aria-pressed="false">↓ Top to bottom</button>
       <button type="button" data-rankdir="LR" aria-pressed="false">→ Left to right</button>
+    </span>
+    <span class="gvw-steps">
+      <button type="button" data-step="-1">◀ Prev step</button>
+      <button type="button" data-step="1">Next step ▶</button>
+      <span class="gvw-caption"></span>
     </span>
     <span class="gvw-status" role="status"></span>
   </div>
@@ -61,8 +67,27 @@ def dot_text(dot: graphviz.Digraph | str) -> str:
     return dot if isinstance(dot, str) else dot.source
 
 
-def graph_view(dot: graphviz.Digraph | str, key: str) -> None:
+def graph_view(
+    dot: graphviz.Digraph | str,
+    key: str,
+    on_step: Callable[[int], None] | None = None,
+    caption: str = "",
+) -> None:
     """Draw `dot` in the graph view. One `key` per place a graph is shown: the browser
     keeps the view's zoom and pan while the same key gets a graph with the same nodes
-    (the backward step-through), and starts a new view for a new key."""
-    _component()(data={"dot": dot_text(dot)}, key=key)
+    (the backward step-through), and starts a new view for a new key.
+
+    With `on_step`, full screen shows "◀ Prev step" / "Next step ▶" (the page's own
+    step buttons are outside the full-screen graph) and `caption` (e.g. "2 / 5");
+    a press calls `on_step(-1 or 1)` before the rerun, as a button's on_click would."""
+    data = {"dot": dot_text(dot), "steps": on_step is not None, "caption": caption}
+    if on_step is None:
+        _component()(data=data, key=key)
+        return
+
+    def stepped() -> None:
+        delta = getattr(st.session_state.get(key), "step", None)
+        if delta in (-1, 1):
+            on_step(delta)
+
+    _component()(data=data, key=key, on_step_change=stepped)

@@ -64,7 +64,8 @@ def _view(graph: Graph, steps: tuple[BackwardStep, ...], root: str) -> None:
         revealed=frozenset(now),
     )
     # The graph first: text of varying length below it cannot push it around.
-    graph_view(dot, key="lab_graph_steps")
+    step_of = f"{k + 1} / {count}"  # beside the full-screen step buttons
+    graph_view(dot, key="lab_graph_steps", on_step=lambda d: _move(d, count), caption=step_of)
     if step is None:
         st.markdown(f"**Before backward():** the forward pass built this graph. "
                     f"Press Next to let PyTorch's engine walk it from `{root}` back to "

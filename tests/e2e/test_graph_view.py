@@ -401,3 +401,31 @@ def test_a_two_finger_pinch_zooms_on_a_touch_screen(open_page) -> None:
         touch("touchMove", spread)
     touch("touchEnd", None)
     wait_scale(page, f"s > {start} * 1.3")
+
+
+def test_stepping_through_backward_in_full_screen(open_page) -> None:
+    """The page's Prev / Next are outside the full-screen graph: it has its own."""
+    page = open_page("1280x720", "dark")
+    pick_preset(page, SHARED)
+    wait_for_graph(page, ["grad 7"])
+    page.get_by_text("Step through backward()").click()
+    expect(page.get_by_text("Before backward()")).to_be_visible()
+    wait_for_lesson(page, LAB, lab_preset=SHARED, lab_stepping=True)
+    wait_drawn(page)
+    expect(button(page, "Next step")).to_be_hidden()  # not beside the page's own buttons
+    button(page, "Full screen").click()
+    page.wait_for_function("() => document.fullscreenElement?.classList.contains('gvw')")
+    expect(view(page).locator(".gvw-caption")).to_have_text("0 / 3")
+    for step in (1, 2):
+        button(page, "Next step").click()
+        expect(view(page).locator(".gvw-caption")).to_have_text(f"{step} / 3")
+        expect(view(page).locator("svg .node.active")).to_have_count(1)
+    button(page, "Prev step").focus()
+    page.keyboard.press("Enter")
+    expect(view(page).locator(".gvw-caption")).to_have_text("1 / 3")
+    assert page.evaluate("() => document.fullscreenElement?.classList.contains('gvw')")
+    assert_contrast(page, "dark", "full-screen step")
+    screenshot(page, "full-screen-step-dark")
+    button(page, "Exit full screen").click()
+    page.wait_for_function("() => document.fullscreenElement === null")
+    expect(page.get_by_text("Step 1 of 3")).to_be_visible()
