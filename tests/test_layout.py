@@ -101,10 +101,12 @@ def test_the_core_never_imports_streamlit_or_a_page():
 
 
 def test_the_repository_stands_alone():
-    """No tracked file points outside the repository."""
+    """No tracked file points outside the repository. (static/graph.js is Graphviz's
+    emscripten build: its virtual file system's /home/web_user is no machine's path.)"""
     pattern = r"\.\./shared|/work/|/root/|/home/"
     found = subprocess.run(
-        ["git", "grep", "-n", "-E", pattern, "--", ".", ":!*.png", ":!tests/test_layout.py"],
+        ["git", "grep", "-n", "-E", pattern, "--", ".", ":!*.png", ":!tests/test_layout.py",
+         ":!static/graph.js"],
         cwd=ROOT, capture_output=True, text=True, check=False,
     ).stdout  # fmt: skip
     assert found == "", found

@@ -1,5 +1,11 @@
 """Graph model -> Graphviz DOT, with the labels the app and notebooks share.
 
+Every node carries a Graphviz `class` (its kind, plus `output`, `done`, `active`,
+`shared`), which Graphviz copies into the SVG's `<g class="node ...">`: the browser's
+graph view (playground/ui/graph_view.css) recolours nodes by class from the Streamlit
+theme, so dark mode needs no rerun, while the colours written here stay the light ones
+the DOT and SVG downloads show.
+
 The DOT text is written here line by line rather than through `graphviz.Digraph.node`:
 that library quotes every attribute of every node with several regular expressions,
 which was 50-76 % of drawing time (benchmarks/RESULTS.md). Each node style's
@@ -104,6 +110,7 @@ def _style(kind: str, root: bool, done: bool, active: bool) -> tuple[dict[str, s
 def node_style(kind: str, root: bool, done: bool, active: bool) -> dict[str, str]:
     """The attributes of a node of `kind`: the output, processed and active ones stand out."""
     attrs = dict(STYLES.get(kind, {}))
+    attrs["class"] = node_class(kind, root, done, active)
     if root:
         attrs.update(ROOT_STYLE)
     if done:
@@ -116,6 +123,12 @@ def node_style(kind: str, root: bool, done: bool, active: bool) -> dict[str, str
             words.append("filled")
         attrs.update(ACTIVE_STYLE, style=",".join(words))
     return attrs
+
+
+def node_class(kind: str, root: bool, done: bool, active: bool) -> str:
+    """The node's classes in the SVG: its kind first, then the states it is in."""
+    states = (("output", root), ("done", done), ("active", active))
+    return " ".join([kind, *(name for name, on in states if on)])
 
 
 def _edges(graph: Graph, styles: dict[str, dict[str, str]], ids: dict[str, str]) -> list[str]:
@@ -137,7 +150,9 @@ def _edges(graph: Graph, styles: dict[str, dict[str, str]], ids: dict[str, str])
             continue
         names = names or {n.id: n.name or n.label for n in graph.nodes}
         copy = f"{edge.src}_use{index}"
-        attrs = a_list({**styles[edge.src], **SHARED_COPY})
+        shared = {**styles[edge.src], **SHARED_COPY}
+        shared["class"] = f"{shared.get('class', '')} shared".strip()
+        attrs = a_list(shared)
         lines.append(node_statement(copy, f"{names[edge.src]} (shared)", attrs))
         lines.append(edge_statement(copy, edge.dst, "style=dashed"))
     return lines

@@ -13,6 +13,7 @@ from playground.report import gradient_rows, inspector_rows, root_name
 from playground.runner import RunResult
 from playground.sandbox.tensors.catalogue import help_markdown
 from playground.ui.frame import page_frame
+from playground.ui.graph_view import graph_view
 from playground.ui.lesson import LAB, hidden
 from playground.ui.stepper import stepper
 from playground.ui.widgets import error_panel
@@ -113,7 +114,7 @@ def _graph_panel(shown: RunResult, stale: bool) -> None:
         # A container per view: switching views mounts a new chart instead of morphing
         # one graph into another, which the browser's renderer fails at on big graphs.
         with st.container(key="raw_view" if raw else "friendly_view"):
-            st.graphviz_chart(dot, width="stretch")
+            graph_view(dot, key="lab_graph_raw" if raw else "lab_graph")
     _downloads(dot.source)
 
 

@@ -8,6 +8,7 @@ from playground.graph.model import Graph
 from playground.graph.render_dot import render_dot
 from playground.graph.step_view import describe, grads_after
 from playground.sandbox.tensors.backward_steps import BackwardStep
+from playground.ui.graph_view import graph_view
 
 STEP = "lab_step"
 PLAYING = "lab_step_playing"
@@ -70,7 +71,8 @@ def _view(graph: Graph, steps: tuple[BackwardStep, ...], root: str) -> None:
         revealed=frozenset(now),
     )
     # The graph first: text of varying length below it cannot push it around.
-    st.graphviz_chart(dot, width="stretch")
+    step_of = f"{k + 1} / {count}"  # beside the full-screen step buttons
+    graph_view(dot, key="lab_graph_steps", on_step=lambda d: _move(d, count), caption=step_of)
     if step is None:
         st.markdown(f"**Before backward():** the forward pass built this graph. "
                     f"Press Next to let PyTorch's engine walk it from `{root}` back to "

@@ -8,6 +8,7 @@ from playground.graph.render_dot import render_dot
 from playground.report import gradient_rows
 from playground.runner import RunResult
 from playground.sandbox.core.errors import ErrorInfo
+from playground.ui.graph_view import graph_view
 from playground.ui.workers import run_program
 
 
@@ -36,7 +37,7 @@ def program(source: str, key: str, height: int = 160, gradients: bool = True) ->
             error_panel(result.error, code)
     with graph_col:
         if result.graph is not None:
-            st.graphviz_chart(render_dot(result.graph), width="stretch")
+            graph_view(render_dot(result.graph), key=f"{key}_graph")
         if gradients and result.ok and result.backward_called:
             st.table(gradient_rows(result))
     return result

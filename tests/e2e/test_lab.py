@@ -110,8 +110,14 @@ def wait_for_lab_code(page: Page, code: str, timeout: float = TIMEOUT_MS) -> Non
 
 
 def pick_preset(page: Page, title: str) -> None:
-    """Choose an example and wait until its program has run (the URL's lesson holds it)."""
-    page.get_by_role("combobox", name="Start from an example").click()
+    """Choose an example and wait until its program has run (the URL's lesson holds it).
+
+    Scrolled to first, as a learner would: the list closes on a scroll of the page, and
+    a click that scrolls the page up to the box fires that scroll just after opening it.
+    """
+    picker = page.get_by_role("combobox", name="Start from an example")
+    picker.scroll_into_view_if_needed()
+    picker.click()
     page.get_by_role("option", name=title).click()
     wait_for_lesson(page, LAB, lab_preset=title, lab_code=preset_source(title))
 
