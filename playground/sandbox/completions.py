@@ -9,8 +9,6 @@ sandbox is suggested without touching the editor. The editor gets this as data
 
 from __future__ import annotations
 
-from functools import cache
-
 from .catalogue import ATTRIBUTES
 from .modules import IMPORTABLE, make_modules
 from .python_api import make_builtins
@@ -42,7 +40,6 @@ def _options(members: dict[str, object]) -> list[Option]:
     return sorted((n, _kind(n, v)) for n, v in members.items() if not n.startswith("_"))
 
 
-@cache  # the tables are constants of the sandbox; the result is never mutated
 def completions() -> dict[str, object]:
     """JSON-ready completion data: global names, module members, tensor members."""
     modules = make_modules()
