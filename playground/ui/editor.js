@@ -69,7 +69,12 @@ function mount(entry, host, data, mod) {
   }
   bar.appendChild(hint);
   host.appendChild(bar);
-  window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => entry.api.updateTheme());
+  // The theme can switch without a rerun (Streamlit's settings, the system's dark
+  // mode): look again each second while the editor is on the page.
+  const poll = setInterval(() => {
+    if (host.isConnected) entry.api.updateTheme();
+    else clearInterval(poll);
+  }, 1000);
 }
 
 export default function (args) {

@@ -84,14 +84,21 @@ function errorRange(doc, lineNo, col) {
   return { from, to };
 }
 
+// "#0e1117", "#fff" or "rgb(14, 17, 23)" -> [r, g, b]; null if neither.
+function parseColor(text) {
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(text);
+  if (hex) {
+    const h = hex[1].length === 3 ? [...hex[1]].map((c) => c + c).join("") : hex[1];
+    return [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16));
+  }
+  const rgb = text.match(/\d+(\.\d+)?/g);
+  return /^rgba?\(/.test(text) && rgb ? rgb.slice(0, 3).map(Number) : null;
+}
+
+// Dark when Streamlit's background colour is dark (the theme's, light or dark).
 function isDark(element) {
   const bg = getComputedStyle(element).getPropertyValue("--st-background-color").trim();
-  const probe = document.createElement("span");
-  probe.style.color = bg || "white";
-  element.appendChild(probe);
-  const rgb = getComputedStyle(probe).color.match(/\d+(\.\d+)?/g)?.map(Number) ?? [255, 255, 255];
-  probe.remove();
-  const [r, g, b] = rgb;
+  const [r, g, b] = parseColor(bg) ?? [255, 255, 255];
   return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128;
 }
 
@@ -112,7 +119,9 @@ export function mountEditor(parent, opts) {
   const wrapper = parent;
   const contentAttrs = new Compartment();
   const runKeys = keymap.of([
-    { key: "Mod-Enter", run: (view) => { opts.onRun(view.state.doc.toString()); return true; } },
+    // Ctrl+Enter and Cmd+Enter on every system (a Mac user may press either).
+    { key: "Ctrl-Enter", run: (view) => { opts.onRun(view.state.doc.toString()); return true; } },
+    { key: "Meta-Enter", run: (view) => { opts.onRun(view.state.doc.toString()); return true; } },
   ]);
   const state = EditorState.create({
     doc: opts.doc,
@@ -138,7 +147,8 @@ export function mountEditor(parent, opts) {
   const view = new EditorView({ state, parent: wrapper });
 
   function updateTheme() {
-    wrapper.classList.toggle("agp-ed-dark", isDark(wrapper));
+    const dark = isDark(wrapper);
+    if (dark !== wrapper.classList.contains("agp-ed-dark")) wrapper.classList.toggle("agp-ed-dark", dark);
   }
   updateTheme();
 
