@@ -6,8 +6,8 @@ of the time from navigation start until the editor's text is painted.
 
 Usage (from the repository root):
   python3 frontend/editor/measure_load.py codemirror static           # our bundle
-  python3 frontend/editor/measure_load.py ace <build dir of a v1 component>
-The second form drives a Components v1 build (streamlit-ace, streamlit-code-editor)
+  python3 frontend/editor/measure_load.py ace <streamlit_ace/frontend/build>
+The second form drives streamlit-ace's Components v1 build
 with the render message Streamlit would send it, and waits for Ace's text layer.
 """
 
@@ -30,10 +30,10 @@ m.mountEditor(document.getElementById("p"), { doc: "x = torch.tensor(3.)\\nprint
   onRun() {}, onBlur() {} });
 requestAnimationFrame(() => { window.__painted = performance.now(); });
 </script>"""
-# Streamlit's v1 render message, with the arguments both packages read.
-ACE_RENDER = """() => {
-  const args = { code: "x = torch.tensor(3.)\\nprint(x)\\n", value: "x = torch.tensor(3.)",
-                 lang: "python", language: "python", theme: "", height: 300 };
+# The arguments streamlit-ace's Python side sends (its defaults).
+ACE_ARGS = {"value": "x = torch.tensor(3.)", "language": "python", "theme": "", "height": 300}
+# Streamlit's v1 render message, sent until Ace's text layer shows a line.
+ACE_RENDER = """(args) => {
   const send = () => window.postMessage({ isStreamlitMessage: true, type: "streamlit:render",
                                           args, dfs: [], disabled: false, theme: undefined }, "*");
   send(); const again = setInterval(send, 20);
@@ -77,7 +77,7 @@ def main(kind: str, directory: str) -> None:
                 page.goto(f"{url}/{page_name}", wait_until="commit")
                 if kind != "codemirror":
                     page.wait_for_load_state("domcontentloaded")
-                    page.evaluate(ACE_RENDER)
+                    page.evaluate(ACE_RENDER, ACE_ARGS)
                 page.wait_for_function("() => window.__painted", timeout=60_000)
                 times.append(page.evaluate("() => window.__painted"))
                 context.close()
@@ -86,8 +86,10 @@ def main(kind: str, directory: str) -> None:
         server.shutdown()
         if kind == "codemirror":
             (root / "_measure.html").unlink()
-    print(f"{kind}: median {statistics.median(times):.0f} ms, "
-          f"range {min(times):.0f}-{max(times):.0f} ms over {RUNS} cold loads")
+    print(
+        f"{kind}: median {statistics.median(times):.0f} ms, "
+        f"range {min(times):.0f}-{max(times):.0f} ms over {RUNS} cold loads"
+    )
 
 
 if __name__ == "__main__":
