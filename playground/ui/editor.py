@@ -2,7 +2,7 @@
 
 Why a component of our own around CodeMirror (docs/editor.md): highlighting, line
 numbers, the run's error marked in the text, completion from the sandbox's own
-allow-list, and a 146 kB (gzip) bundle served by this app (static/editor.js, built
+allow-list, and a 145 kB (gzip) bundle served by this app (static/editor.js, built
 from frontend/editor by scripts/build_frontend.py).
 
 The program lives in `st.session_state[key]`, as it did with the text area, because
@@ -17,6 +17,7 @@ the revision changes, so a rerun for any other reason never overwrites typing.
 from __future__ import annotations
 
 import json
+import secrets
 from functools import cache, partial
 from pathlib import Path
 
@@ -70,14 +71,17 @@ def code_editor(
     widget, echo, rev = _names(key)
     code = st.session_state[key]
     if st.session_state.get(echo) != code:  # the server changed it: the editor must follow
-        st.session_state[rev] = st.session_state.get(rev, 0) + 1
+        # A new session (a reconnect after a restart) starts a new series, so the editor
+        # then shows the session's program even if its counter happens to match.
+        series, count = st.session_state.get(rev, (secrets.token_hex(4), 0))
+        st.session_state[rev] = (series, count + 1)
         st.session_state[echo] = code
     marked = None
     if error is not None and error.line:
         marked = {"line": error.line, "col": error.col, "message": error.message}
     data = {
         "code": code,
-        "rev": st.session_state[rev],
+        "rev": "{}-{}".format(*st.session_state[rev]),
         "label": label,
         "error": marked,
         "height": height,
