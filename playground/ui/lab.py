@@ -59,7 +59,8 @@ def _code_panel() -> str:
         st.code(st.session_state[CODE], language="python", line_numbers=True)
         return st.session_state[CODE]
     st.selectbox("Start from an example", preset_titles(), key="lab_preset", on_change=_load_preset)
-    result = _run(st.session_state[CODE])  # its error is marked in the editor
+    with st.empty():  # the run's spinner has a place of its own: the editor keeps its place
+        result = _run(st.session_state[CODE])  # its error is marked in the editor
     code_editor(CODE, "Your PyTorch code", error=None if result.ok else result.error)
     st.button("Run ▶", type="primary", key="lab_run")
     with st.expander("What can I type?"):

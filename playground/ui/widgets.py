@@ -31,7 +31,8 @@ def program(source: str, key: str, height: int = 160, gradients: bool = True) ->
     code_col, graph_col = st.columns([2, 3])
     with code_col:
         code = st.session_state[key]
-        result = run_program(code, max_nodes=60)
+        with st.empty():  # a slow run's note has a place of its own: the editor keeps its place
+            result = run_program(code, max_nodes=60)
         error = None if result.ok else result.error
         code_editor(key, "Code (edit me)", error=error, height=height, run_button=True)
         st.code(result.output or "(nothing printed)", language=None)

@@ -235,6 +235,21 @@ def test_a_preset_replaces_the_code_and_undo_brings_back_the_learners(lab: Page)
     expect(printed_output(lab)).to_have_text("mine tensor(9., grad_fn=<MulBackward0>)")
 
 
+def test_reruns_keep_the_same_editor_and_its_typing(lab: Page) -> None:
+    """A run (with its spinner) and a rerun for a toggle update the editor in place: a
+    remounted editor would lose the cursor, the undo history and text not yet sent."""
+    editor(lab).evaluate("(el) => { el.agpMark = 'same editor'; }")
+    code = "q = torch.tensor(2.0, requires_grad=True)\nprint('in place', q + 1)\n"
+    set_code(lab, code)
+    editor(lab).press("Control+Enter")
+    wait_for_lab_code(lab, code)
+    lab.keyboard.type("# typed, not sent")
+    lab.get_by_text("Raw autograd view").click()  # leaves the editor: the text is sent
+    wait_for_lab_code(lab, code + "# typed, not sent")
+    assert editor(lab).evaluate("(el) => el.agpMark") == "same editor"
+    expect_code(lab, code + "# typed, not sent")
+
+
 def test_a_leaf_box_rewrites_the_code_in_the_editor(lab: Page) -> None:
     w_box = lab.get_by_role("spinbutton", name="w", exact=True)
     w_box.fill("7")
