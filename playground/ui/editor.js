@@ -84,9 +84,13 @@ export default function (args) {
   if (!entry) {
     entry = { args, api: null, data };
     editors.set(host, entry);
+    host.style.minHeight = `${data.height}px`; // its room while the bundle loads
     loadBundle().then((mod) => {
+      host.style.minHeight = "";
       mount(entry, host, entry.data, mod);
       apply(entry, entry.data);
+    }).catch((err) => {
+      host.textContent = `The code editor could not be loaded (${err}). Reload the page.`;
     });
   }
   entry.args = args;
