@@ -3,7 +3,7 @@
 // The server sends the code with a revision number; the editor replaces its text
 // only when the revision changes (the server changed the code: a preset, a leaf box,
 // a lesson link), so a rerun for any other reason never overwrites what is typed.
-// The code goes to the server as the "run" trigger: Ctrl/Cmd+Enter, the Run button,
+// The code goes to the server as the "run" state: Ctrl/Cmd+Enter, the Run button,
 // and leaving the editor with changes.
 
 const editors = new WeakMap();
@@ -15,9 +15,15 @@ function loadBundle() {
   return window.__agpEditor;
 }
 
+// A state value, not a trigger: Streamlit sends every widget's latest state with each
+// rerun, so a run whose request was overtaken by another (the Run button's click right
+// after the blur) is not lost. The sequence number makes sending the same text again
+// (after a preset, Ctrl+Z) a change, so it runs again.
+const mountId = Math.random().toString(36).slice(2);
 function send(entry, code) {
   entry.sent = code;
-  entry.args.setTriggerValue("run", code);
+  entry.seq = (entry.seq || 0) + 1;
+  entry.args.setStateValue("run", { code, seq: `${mountId}-${entry.seq}` });
 }
 
 function apply(entry, data) {

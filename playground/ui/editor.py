@@ -54,7 +54,8 @@ def _names(key: str) -> tuple[str, str, str]:
 def _take_run(key: str) -> None:
     """The browser sent its code: it becomes the program, and the browser has it."""
     widget, echo, _rev = _names(key)
-    code = (st.session_state.get(widget) or {}).get("run")
+    sent = (st.session_state.get(widget) or {}).get("run")
+    code = sent.get("code") if isinstance(sent, dict) else None
     if isinstance(code, str):
         st.session_state[key] = st.session_state[echo] = code
 
