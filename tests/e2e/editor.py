@@ -3,7 +3,7 @@
 The editor's text box is CodeMirror's `.cm-content` (role "textbox", named by its
 aria-label). It is not a form field, so Playwright's `fill` / `to_have_value` do not
 apply: the document is read from the editor itself (`agpEditor.getDoc()`, set by the
-component for tests) and replaced by selecting everything and inserting the new text
+component for tests) and replaced by deleting everything and inserting the new text
 as one input, which CodeMirror takes like a paste (no auto-indent, no closed brackets).
 """
 
@@ -66,7 +66,11 @@ def set_code(page: Page | Locator, code: str, label: str = LAB_LABEL) -> None:
     """Replace the editor's program with `code` (not run yet: see `run_editor`)."""
     box = editor(page, label)
     box.click()
+    # Emptied by CodeMirror's own commands first: text inserted over a selection that
+    # ends in an empty line can leave that line behind (the browser edits the DOM).
     box.press("ControlOrMeta+a")
+    box.press("Backspace")
+    expect_code(page, "", label)
     box.page.keyboard.insert_text(code)
     expect_code(page, code, label)
 
