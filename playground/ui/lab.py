@@ -12,6 +12,7 @@ from playground.presets import preset_source, preset_titles
 from playground.report import gradient_rows, inspector_rows, root_name
 from playground.runner import RunResult
 from playground.sandbox.tensors.catalogue import help_markdown
+from playground.ui.editor import code_editor
 from playground.ui.frame import page_frame
 from playground.ui.graph_view import graph_view
 from playground.ui.lesson import LAB, hidden
@@ -59,7 +60,9 @@ def _code_panel() -> str:
         st.code(st.session_state[CODE], language="python", line_numbers=True)
         return st.session_state[CODE]
     st.selectbox("Start from an example", preset_titles(), key="lab_preset", on_change=_load_preset)
-    st.text_area("Your PyTorch code", key=CODE, height=330, help="Ctrl+Enter or Run to run it.")
+    with st.empty():  # the run's spinner has a place of its own: the editor keeps its place
+        result = _run(st.session_state[CODE])  # its error is marked in the editor
+    code_editor(CODE, "Your PyTorch code", error=None if result.ok else result.error)
     st.button("Run ▶", type="primary", key="lab_run")
     with st.expander("What can I type?"):
         st.markdown(help_markdown())  # written from the sandbox's own catalogue

@@ -8,6 +8,7 @@ from playground.graph.render_dot import render_dot
 from playground.report import gradient_rows
 from playground.runner import RunResult
 from playground.sandbox.core.errors import ErrorInfo
+from playground.ui.editor import code_editor
 from playground.ui.graph_view import graph_view
 from playground.ui.workers import run_program
 
@@ -30,8 +31,11 @@ def program(source: str, key: str, height: int = 160, gradients: bool = True) ->
     st.session_state.setdefault(key, source)
     code_col, graph_col = st.columns([2, 3])
     with code_col:
-        code = st.text_area("Code (edit me)", key=key, height=height)
-        result = run_program(code, max_nodes=60)
+        code = st.session_state[key]
+        with st.empty():  # a slow run's note has a place of its own: the editor keeps its place
+            result = run_program(code, max_nodes=60)
+        error = None if result.ok else result.error
+        code_editor(key, "Code (edit me)", error=error, height=height, run_button=True)
         st.code(result.output or "(nothing printed)", language=None)
         if not result.ok:
             error_panel(result.error, code)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from editor_state import send_code, shown_code
 from streamlit.testing.v1 import AppTest
 
 from playground.presets import PRESETS, TUTORIAL_TRAINING
@@ -34,7 +35,7 @@ def _dot(at: AppTest) -> str:
 def test_lands_on_the_lab_with_the_tutorial_graph(at: AppTest) -> None:
     assert not at.exception
     assert at.title[0].value == "Expression lab"
-    assert at.text_area(key="lab_code").value == PRESETS[0].source
+    assert shown_code(at) == PRESETS[0].source
     dot = _dot(at)
     for text in ("MulBackward0", "AddBackward0", "grad 3", "grad 1", "w\\n4", "x\\n3"):
         assert text in dot
@@ -54,12 +55,12 @@ def test_gradient_table_matches_plain_pytorch(at: AppTest) -> None:
 
 def test_leaf_input_rewrites_code_and_updates_graph(at: AppTest) -> None:
     at.number_input(key="leaf_w").set_value(10.0).run()
-    assert "w = torch.tensor(10., requires_grad=True)" in at.text_area(key="lab_code").value
+    assert "w = torch.tensor(10., requires_grad=True)" in shown_code(at)
     assert "y\\n35" in _dot(at)
 
 
 def test_error_keeps_last_graph_marked_stale(at: AppTest) -> None:
-    at.text_area(key="lab_code").input("x = torch.tensor(1.)\ny = w @").run()
+    send_code(at, "x = torch.tensor(1.)\ny = w @")
     assert not at.exception
     assert at.error[0].value.startswith("Line 2: Syntax error")
     assert any("Stale" in w.value for w in at.warning)
@@ -68,7 +69,7 @@ def test_error_keeps_last_graph_marked_stale(at: AppTest) -> None:
 
 def test_runtime_error_has_hint_and_line(at: AppTest) -> None:
     code = "w = torch.ones(2, 3, requires_grad=True)\ny = (w * 2)\ny.backward()"
-    at.text_area(key="lab_code").input(code).run()
+    send_code(at, code)
     assert at.error[0].value.startswith("Line 3:")
     assert "scalar outputs" in at.error[0].value
     assert "y.sum().backward()" in at.info[0].value
@@ -76,12 +77,12 @@ def test_runtime_error_has_hint_and_line(at: AppTest) -> None:
 
 def test_preset_picker_loads_program(at: AppTest) -> None:
     at.selectbox(key="lab_preset").select("Shared subexpression: a*a + a").run()
-    assert "a * a + a" in at.text_area(key="lab_code").value
+    assert "a * a + a" in shown_code(at)
     assert "grad 7" in _dot(at)
 
 
 def test_training_block_runs_in_the_page(at: AppTest) -> None:
-    at.text_area(key="lab_code").input(TUTORIAL_TRAINING).run()
+    send_code(at, TUTORIAL_TRAINING)
     assert not at.error
     dot = _dot(at)
     assert "MmBackward0" in dot and "inputs" in dot and "targets" in dot
@@ -133,7 +134,7 @@ def test_a_big_graph_is_summarised_and_can_be_expanded(at: AppTest) -> None:
         "w = torch.tensor(1.01, requires_grad=True)\ny = w\n"
         "for i in range(300):\n    y = y * w + w\ny.backward()\n"
     )
-    at.text_area(key="lab_code").input(code).run()
+    send_code(at, code)
     assert any("Large graph" in i.value for i in at.info)
     assert "more nodes" in _dot(at)
     shown = len(at.session_state["lab_result"].graph.nodes)
@@ -151,7 +152,7 @@ def test_a_session_keeps_only_what_the_page_shows(at: AppTest) -> None:
     program = (
         "w = torch.randn(500, 500, requires_grad=True)\nloss = (w * w).sum()\nloss.backward()\n"
     )
-    at.text_area(key="lab_code").set_value(program).run()
+    send_code(at, program)
     assert not at.exception and "SumBackward0" in _dot(at)
     kept = at.session_state["lab_result"], at.session_state["lab_last_good"]
     assert len(pickle.dumps(kept)) < 100_000

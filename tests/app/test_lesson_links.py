@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 
+from editor_state import shown_code
 from streamlit.testing.v1 import AppTest
 
 from playground.presets import TUTORIAL_FIRST
@@ -29,7 +30,7 @@ def test_lab_link_restores_code_and_views() -> None:
     token = encode((*LAB, *COMMON), {"lab_code": code, "lab_raw": True})
     at = _app("app.py", token)
     assert not at.exception
-    assert at.text_area(key="lab_code").value == code
+    assert shown_code(at) == code
     assert at.toggle(key="lab_raw").value is True
     assert "AccumulateGrad" in at.get("graphviz_chart")[0].proto.spec
     assert not at.warning
@@ -41,7 +42,7 @@ def test_page_state_is_written_back_to_the_url() -> None:
     token = at.query_params["lesson"]
     token = token[0] if isinstance(token, list) else token
     again = _app("app.py", token)
-    assert "w = torch.tensor(10., requires_grad=True)" in again.text_area(key="lab_code").value
+    assert "w = torch.tensor(10., requires_grad=True)" in shown_code(again)
 
 
 def test_tampered_lab_link_opens_defaults_with_a_warning() -> None:
@@ -49,7 +50,7 @@ def test_tampered_lab_link_opens_defaults_with_a_warning() -> None:
     at = _app("app.py", token[:-5] + "00000")
     assert not at.exception
     assert any("could not be opened" in w.value for w in at.warning)
-    assert at.text_area(key="lab_code").value == TUTORIAL_FIRST
+    assert shown_code(at) == TUTORIAL_FIRST
 
 
 def test_studio_link_restores_settings_and_classroom_mode() -> None:
@@ -75,5 +76,5 @@ def test_a_reconnecting_browser_keeps_what_its_widgets_show_over_its_older_url()
     at.session_state["lab_code"] = clicked  # what the browser sends for its text area
     at.run()
     assert not at.exception
-    assert at.text_area(key="lab_code").value == clicked
+    assert shown_code(at) == clicked
     assert at.toggle(key="lab_raw").value is True  # the link still sets what was not sent

@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from editor_state import send_code
 from plain_reference import run_plain
 from streamlit.testing.v1 import AppTest
 
@@ -37,7 +38,7 @@ def test_the_lab_keeps_running_programs_after_its_modules_are_reloaded() -> None
     try:
         for name in saved:  # what Streamlit's file watcher does on a change
             del sys.modules[name]
-        at.text_area(key="lab_code").set_value(PROGRAM).run()
+        send_code(at, PROGRAM)
         assert not at.exception
         _, printed = run_plain(PROGRAM)  # the same program in plain PyTorch
         assert _printed(at).strip() == printed.strip()

@@ -16,11 +16,11 @@ from collections.abc import Iterator
 
 import pytest
 import torch
+from editor import code_text, expect_code
 from playwright.sync_api import Browser, Page, expect
 from streamlit_server import TIMEOUT_MS, VIEWPORT
 from test_lab import (
     assert_no_traceback,
-    code_box,
     gradient_table,
     open_lab,
     printed_output,
@@ -77,8 +77,8 @@ def plain_pytorch(code: str) -> tuple[dict[str, object], str]:
 
 def code_after_leaf_change(page: Page, before: str, name: str, value: float) -> str:
     """The page's program once its number box has written `value` into leaf `name`."""
-    expect(code_box(page)).not_to_have_value(before)
-    code = code_box(page).input_value()
+    expect_code(page, re.compile(rf"^(?!{re.escape(before)}$)"))
+    code = code_text(page)
     names, _ = plain_pytorch(code)
     assert names[name].item() == value, code
     return code
@@ -103,7 +103,7 @@ def expect_lab_shows(page: Page, code: str, root: str, leaves: tuple[str, ...]) 
     """
     names, printed = plain_pytorch(code)
     wait_for_lab_code(page, code)
-    expect(code_box(page)).to_have_value(code)
+    expect_code(page, code)
     expect(printed_output(page)).to_have_text(printed)
     wanted = {f"d{root}/d{leaf}": float(names[leaf].grad) for leaf in leaves}
     expect(gradient_table(page)).to_contain_text(list(wanted)[-1])

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from editor import LAB_LABEL, editor, expect_code, set_code
 from playwright.sync_api import Locator, Page, WebSocketRoute, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -27,7 +28,7 @@ from playground.ui.lesson import LAB
 
 pytestmark = pytest.mark.e2e
 
-CODE_LABEL = "Your PyTorch code"
+CODE_LABEL = LAB_LABEL
 RAW_LABEL = "Raw autograd view"
 SHARED_PRESET = "Shared subexpression: a*a + a"
 FIRST_GRAPH = ["w", "x", "b", "y", "*", "MulBackward0", "+", "AddBackward0", "grad 3", "grad 1"]
@@ -85,7 +86,7 @@ def wait_idle(page: Page) -> None:
 
 
 def code_box(page: Page) -> Locator:
-    return page.get_by_role("textbox", name=CODE_LABEL)
+    return editor(page, CODE_LABEL)
 
 
 def run_code(page: Page, code: str, wait: bool = True, timeout: float = TIMEOUT_MS) -> None:
@@ -94,11 +95,7 @@ def run_code(page: Page, code: str, wait: bool = True, timeout: float = TIMEOUT_
     The run's end is the URL's lesson holding `code`: the page writes it last. Every
     caller runs a program other than the one on the page, so that token is new.
     """
-    box = code_box(page)
-    box.click()
-    box.press("Control+A")
-    box.fill(code)
-    expect(box).to_have_value(code)
+    set_code(page, code)
     page.get_by_role("button", name="Run ▶").click()
     if wait:
         wait_for_lab_code(page, code, timeout)
@@ -266,7 +263,7 @@ def test_landing_page_shows_the_tutorial_graph_gradients_and_output(page: Page) 
     texts = open_lab(page)
 
     expect(page.get_by_role("heading", name="Expression lab")).to_be_visible()
-    expect(code_box(page)).to_have_value(TUTORIAL_FIRST)
+    expect_code(page, TUTORIAL_FIRST)
     # x does not require grad: drawn anyway, as a constant whose grad is None.
     assert "MulBackward0" in texts and "AddBackward0" in texts
     assert texts.count("grad None") >= 1, texts
@@ -367,7 +364,7 @@ def test_preset_picker_loads_the_shared_subexpression(page: Page) -> None:
     pick_preset(page, SHARED_PRESET)
 
     wait_for_graph(page, ["a", "grad 7"], absent=["w", "x", "b"])
-    expect(code_box(page)).to_have_value(re.compile(r"y = a \* a \+ a"))
+    expect_code(page, re.compile(r"y = a \* a \+ a"))
     expect(printed_output(page)).to_contain_text("dy/da: tensor(7.)")
 
 
@@ -378,11 +375,9 @@ def test_leaf_value_input_rewrites_the_code_and_the_graph(page: Page) -> None:
     w_box.fill("10")
     w_box.press("Enter")
 
-    expect(code_box(page)).to_have_value(
-        re.compile(re.escape("w = torch.tensor(10., requires_grad=True)")), timeout=TIMEOUT_MS
-    )
+    expect_code(page, re.compile(re.escape("w = torch.tensor(10., requires_grad=True)")))
     new_code = TUTORIAL_FIRST.replace("torch.tensor(4.,", "torch.tensor(10.,")
-    expect(code_box(page)).to_have_value(new_code)
+    expect_code(page, new_code)
     wait_for_lab_code(page, new_code)  # the run of the new code ended: all below is new
     # y = w*x + b = 10*3 + 5; dy/dw is still x = 3.
     texts = wait_for_graph(page, ["35", "10", "grad 3", "grad 1"], absent=["17"])
@@ -404,7 +399,7 @@ def test_new_program_is_not_rewritten_by_the_old_value_boxes(page: Page) -> None
     open_lab(page)
     wait_idle(page)
     code = "t = torch.tensor([[1, 2], [3]])"
-    code_box(page).fill(code)
+    set_code(page, code)
 
     gate.holding = True
     page.get_by_role("heading", name="Expression lab").click()  # blur: the code is sent
@@ -418,7 +413,7 @@ def test_new_program_is_not_rewritten_by_the_old_value_boxes(page: Page) -> None
     wait_idle(page)
 
     assert_no_traceback(page)
-    expect(code_box(page)).to_have_value(code)
+    expect_code(page, code)
     expect_error(page, "Line 1", "expected sequence of length 2")
 
 

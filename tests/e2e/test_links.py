@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from editor import expect_code
 from playwright.sync_api import Page, expect
 from waits import SLOW_MS, wait_for_lesson
 
@@ -23,9 +24,7 @@ def test_a_shared_lab_link_restores_the_lesson_in_a_fresh_context(
     box = page.get_by_role("spinbutton", name="w", exact=True)
     box.fill("10")
     box.press("Enter")
-    expect(page.get_by_role("textbox", name="Your PyTorch code")).to_have_value(
-        re.compile(r"torch\.tensor\(10\., requires_grad=True\)")
-    )
+    expect_code(page, re.compile(r"torch\.tensor\(10\., requires_grad=True\)"))
     page.get_by_text("Raw autograd view").click()
     expect(page.locator("svg .node text", has_text="AccumulateGrad").first).to_be_visible()
     # The link is the URL once the page has written both changes into it.
@@ -37,8 +36,7 @@ def test_a_shared_lab_link_restores_the_lesson_in_a_fresh_context(
     try:
         other = fresh.new_page()
         other.goto(url)
-        code = other.get_by_role("textbox", name="Your PyTorch code")
-        expect(code).to_have_value(re.compile(r"torch\.tensor\(10\., requires_grad=True\)"))
+        expect_code(other, re.compile(r"torch\.tensor\(10\., requires_grad=True\)"))
         expect(other.locator("svg .node text", has_text="AccumulateGrad").first).to_be_visible()
         expect(other.get_by_text("could not be opened")).to_have_count(0)
     finally:
@@ -49,9 +47,7 @@ def test_a_tampered_link_opens_the_defaults_with_a_warning(page: Page, server_ur
     page.goto(f"{server_url}/?lesson=1.eNqrVkpWslKqVLBVKNcyismjOk.deadbeef")
     warning = page.get_by_text("This lesson link could not be opened")
     expect(warning).to_be_visible(timeout=SLOW_MS)  # a fresh server starts its workers
-    expect(page.get_by_role("textbox", name="Your PyTorch code")).to_have_value(
-        re.compile(r"w = torch\.tensor\(4\., requires_grad=True\)")
-    )
+    expect_code(page, re.compile(r"w = torch\.tensor\(4\., requires_grad=True\)"))
     expect(page.get_by_text("Traceback")).to_have_count(0)
 
 

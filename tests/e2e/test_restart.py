@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from editor import expect_code
 from playwright.sync_api import Page, expect
 from streamlit_server import free_port, kill_server, start_server, stop_server
 from test_isolation import plain_pytorch
 from test_lab import (
     RAW_LABEL,
     assert_no_traceback,
-    code_box,
     open_lab,
     printed_output,
     run_code,
@@ -95,7 +95,7 @@ def wait_reconnected(page: Page, control: str) -> None:
 def expect_lesson_lab(page: Page, raw: bool) -> None:
     """The lab shows LESSON_CODE with PyTorch's values and gradients for it."""
     names, printed = plain_pytorch(LESSON_CODE)
-    expect(code_box(page)).to_have_value(LESSON_CODE)
+    expect_code(page, LESSON_CODE)
     expect(printed_output(page)).to_have_text(printed)
     grads = [f"grad {format_number(names[n].grad.item())}" for n in ("u", "v", "s")]
     present = ["u", "v", "s", "z", format_number(names["z"].item()), *grads]

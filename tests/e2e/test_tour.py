@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from editor import TOUR_LABEL, editor
 from playwright.sync_api import Page, expect
 from waits import SLOW_MS, wait_for_lesson
 
@@ -24,7 +25,7 @@ def test_next_walks_the_whole_tour(page: Page, server_url: str) -> None:
         # is left over from the stop before.
         wait_for_lesson(page, TOUR, tour_step=index)
         if index < len(STOPS) - 1:
-            expect(page.get_by_label("Code (edit me)")).to_have_count(1)
+            expect(editor(page, TOUR_LABEL)).to_have_count(1)
             if stop.title in WITH_GRAPH:
                 expect(page.locator("svg .node").first).to_be_visible()
             page.get_by_role("button", name="Next", exact=True).click()
