@@ -14,6 +14,7 @@ from playground.runner import RunResult
 from playground.sandbox.catalogue import help_markdown
 from playground.ui.frame import page_frame
 from playground.ui.lesson import LAB, hidden
+from playground.ui.loop_chart import loop_section
 from playground.ui.stepper import stepper
 from playground.ui.widgets import error_panel
 from playground.ui.workers import check_program, run_program
@@ -244,6 +245,7 @@ def _body() -> None:
         else:
             _graph_panel(shown, stale=not result.ok)
         _leaf_inputs(code)
+    loop_section(result)  # the training loop's values per iteration, when it had one
     if shown is not None:
         _results_panel(shown, result)
 
