@@ -7,12 +7,13 @@ At 1280×720, a projector's size; screenshots go to the e2e screenshot folder.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
-from streamlit_server import TIMEOUT_MS
+from streamlit_server import TIMEOUT_MS, free_port, start_server, stop_server
 from waits import SLOW_MS, wait_for_lesson
 
 from playground.presets import TUTORIAL_TRAINING
@@ -224,3 +225,79 @@ def test_a_typed_nn_model_gets_a_chart(page: Page) -> None:
     expect(chart(page).locator("tr.on th")).to_have_text("losses")
     section(page).scroll_into_view_if_needed()
     page.screenshot(path=SCREENSHOT_DIR / "loop_chart_nn.png")
+
+
+# The contrast of every text of the chart against the background it is drawn on:
+# WCAG's relative luminance; a transparent element shows its nearest painted ancestor's.
+CONTRASTS = """(root) => {
+  const rgb = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
+  const channel = (v) => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  };
+  const lum = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length >= 3 && (c.length === 3 || c[3] > 0)) return c;
+    }
+    return [255, 255, 255];
+  };
+  const ratio = (a, b) => {
+    const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
+  const found = [];
+  const selector = "button, label, th, td, caption, pre, .aglc-now, .aglc-tname, select";
+  for (const el of root.querySelectorAll(selector)) {
+    if (!el.textContent.trim()) continue;
+    const colour = rgb(getComputedStyle(el).color);
+    found.push([el.className || el.tagName, ratio(colour, background(el))]);
+  }
+  for (const el of root.querySelectorAll(".aglc-chart text")) {
+    if (!el.textContent.trim()) continue;
+    const colour = rgb(el.style.fill || getComputedStyle(el).fill);
+    found.push(["chart " + el.textContent, ratio(colour, background(root))]);
+  }
+  return found;
+}"""
+
+
+def assert_readable(page: Page) -> None:
+    contrasts = chart(page).evaluate(CONTRASTS)
+    assert len(contrasts) > 10, contrasts
+    low = [(what, round(r, 2)) for what, r in contrasts if r < 4.5]
+    assert not low, f"text below 4.5:1: {low}"
+
+
+def test_text_contrast_in_the_light_theme(page: Page) -> None:
+    type_program(page, POLYNOMIAL)
+    wait_for_chart(page, 149)
+    assert_readable(page)
+
+
+def test_dark_theme_colours_the_chart_and_keeps_contrast(browser, tmp_path: Path) -> None:
+    """A server of its own in Streamlit's dark theme: the chart takes its colours."""
+    port = free_port()
+    server = start_server(
+        port,
+        tmp_path / "dark.log",
+        env={"STREAMLIT_THEME_BASE": "dark", "PLAYGROUND_WORKERS": "1"},
+    )
+    context = browser.new_context(viewport=PROJECTOR)
+    try:
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{port}", wait_until="domcontentloaded")
+        expect(page.get_by_role("heading", name="Expression lab")).to_be_visible(timeout=SLOW_MS)
+        wait_for_lesson(page, LAB, SLOW_MS)
+        type_program(page, NN_MODEL)
+        wait_for_chart(page, 59)
+        assert_readable(page)
+        # The chart's text is light on the dark page (plotly's own default is dark grey).
+        fill = chart(page).locator(".aglc-chart .xtitle").evaluate("(t) => t.style.fill")
+        assert sum(int(v) for v in re.findall(r"\d+", fill)[:3]) > 3 * 180, fill
+        section(page).scroll_into_view_if_needed()
+        page.screenshot(path=SCREENSHOT_DIR / "loop_chart_dark.png")
+    finally:
+        context.close()
+        stop_server(server)
