@@ -14,6 +14,7 @@ import pytest
 from playground import run
 from playground.presets import TUTORIAL_TRAINING
 from playground.sandbox import loop_record
+from playground.sandbox.budgets import LOCAL_BUDGETS
 from playground.sandbox.loop_record import MAX_POINTS, MAX_SERIES, MAX_TENSORS
 from tests.plain_reference import run_plain
 
@@ -254,7 +255,9 @@ def test_a_hundred_thousand_iterations_stay_bounded(monkeypatch) -> None:
     )
     source = "x = 0.0\nfor i in range(100000):\n    x = x * 0.999 + 1\n"
     start = time.monotonic()
-    loops = record(source)
+    result = run(source, budgets=LOCAL_BUDGETS)  # 30 s: a busy machine is no failure here
+    assert result.ok, result.error
+    loops = result.loops
     seconds = time.monotonic() - start
     assert loops.total == 100000
     assert len(loops.iterations) <= MAX_POINTS + 1
@@ -266,7 +269,7 @@ def test_a_hundred_thousand_iterations_stay_bounded(monkeypatch) -> None:
     assert len(reads) < 1000 + 500 * 8
     namespace, _ = run_plain(source)
     assert loops.series["x"][-1] == namespace["x"]
-    assert len(pickle.dumps(loops)) < 40_000
+    assert len(pickle.dumps(loops)) < 20_000
     assert seconds < 30  # generous: the point is it finishes at all on a busy machine
 
 

@@ -191,8 +191,8 @@ class LoopRun:
         try:
             self._read(len(self.iterations))
             self.iterations.append(self.index)
-        except (RuntimeError, TypeError, ValueError, OverflowError):
-            pass  # an odd value of the program's must never change how it runs
+        except Exception:  # reading must never change how the program runs
+            pass  # an odd value the program holds: this iteration is not kept
         finally:
             kept = len(self.iterations)
             for values in (*self.series.values(), *self.tensors.values()):
