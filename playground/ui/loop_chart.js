@@ -92,7 +92,8 @@ function setup(root, d) {
   function traces(colours) {
     const ys = d.series[select.value], xs = d.iterations, p = state.pos;
     return [
-      { x: xs, y: ys, mode: "lines", line: { width: 1.5, color: colours.border }, hoverinfo: "skip" },
+      { x: xs, y: ys, mode: "lines", line: { width: 1.5, color: colours.text }, opacity: 0.3,
+        hoverinfo: "skip" }, // the whole run, faint: where the played part is going
       { x: xs.slice(0, p + 1), y: ys.slice(0, p + 1), mode: "lines", name: select.value,
         line: { width: 3, color: colours.primary } },
       { x: [xs[p]], y: [ys[p]], mode: "markers", name: "shown",
@@ -186,7 +187,12 @@ function setup(root, d) {
     if (!root.isConnected) { clearInterval(state.watch); return; }
     if (JSON.stringify(theme(root)) !== state.colours && !state.playing) draw();
   }, 500);
-  state.stop = () => { state.playing = false; cancelAnimationFrame(state.raf); clearInterval(state.watch); };
+  // The chart follows its box (the grid stacks on narrow screens), not only the window.
+  const resized = new ResizeObserver(() => { if (chart.data) window.Plotly.Plots.resize(chart); });
+  resized.observe(chart);
+  state.stop = () => {
+    state.playing = false; cancelAnimationFrame(state.raf); clearInterval(state.watch); resized.disconnect();
+  };
   return { state, draw, show, chart };
 }
 

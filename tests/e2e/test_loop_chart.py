@@ -208,6 +208,22 @@ def test_a_typed_polynomial_fit_gets_a_chart(page: Page) -> None:
     assert close(shown_number(page, "loss"), expected[10][0])
     section(page).scroll_into_view_if_needed()
     page.screenshot(path=SCREENSHOT_DIR / "loop_chart_polynomial.png")
+    # On a tablet the numbers go under the chart, the chart takes the whole width, and
+    # nothing is wider than the page.
+    page.set_viewport_size({"width": 768, "height": 1024})
+    numbers = chart(page).locator(".aglc-numbers")
+    page.wait_for_function(
+        """() => {
+          const c = document.querySelector('.aglc-chart').getBoundingClientRect();
+          const n = document.querySelector('.aglc-numbers').getBoundingClientRect();
+          const svg = document.querySelector('.aglc-chart .main-svg').getBoundingClientRect();
+          return n.top >= c.bottom - 1 && svg.width >= c.width - 2;
+        }""",
+        timeout=TIMEOUT_MS,
+    )
+    assert numbers.evaluate("(n) => n.closest('.aglc').scrollWidth <= window.innerWidth")
+    section(page).scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOT_DIR / "loop_chart_polynomial_tablet.png")
 
 
 def test_a_typed_nn_model_gets_a_chart(page: Page) -> None:
