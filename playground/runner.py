@@ -23,6 +23,7 @@ from .sandbox.core.budgets import DEFAULT_BUDGETS, Budgets
 from .sandbox.core.context import DEFAULT_SEED, RunContext
 from .sandbox.core.errors import BudgetExceeded, ErrorInfo, PlaygroundError
 from .sandbox.interpreter import Interpreter
+from .sandbox.loop_record import LoopRecord
 from .sandbox.nn.nn_values import module_paths, owned_tensors
 from .sandbox.source_check import parse_program
 from .sandbox.tensors.backward_steps import BackwardStep, to_steps
@@ -49,6 +50,9 @@ class RunResult:
     backward_calls: int = 0
     output_value: float | None = None  # the value backward() was last called on
     seconds_budget: float = field(default=DEFAULT_BUDGETS.wall_seconds)
+    # The numbers of the program's training loop per iteration (bounded: at most
+    # 1,001 iterations, 12 series, 8 tensors of <= 16 elements; see `loop_record`).
+    loops: LoopRecord | None = None
 
     def for_page(self) -> RunResult:
         """The same result with every tensor of more than 16 elements summarised.
@@ -106,8 +110,9 @@ def run(
     if float64:
         scope = {k: v.double() for k, v in scope.items()}
     error: PlaygroundError | None = None
+    interpreter = Interpreter(ctx, scope)
     try:
-        Interpreter(ctx, scope).run(parse_program(source, budgets))
+        interpreter.run(parse_program(source, budgets))
     except PlaygroundError as exc:
         # Kept without its traceback: the frames it holds (this one included) keep the
         # program's tensors alive in a reference cycle until the next collection; in
@@ -126,6 +131,7 @@ def run(
         if max_nodes is None or max_nodes > REFUSED_MAX_NODES:
             max_nodes = REFUSED_MAX_NODES
     result = _describe(ctx, scope, error, max_nodes, count_limit)
+    result = replace(result, loops=interpreter.loops.best)
     return result.for_page() if summarise else result
 
 

@@ -28,6 +28,7 @@ from .core.values import (
     StaticMethod,
     type_name,
 )  # fmt: skip
+from .loop_record import LoopRecorder, LoopRun
 from .modules import make_modules
 from .python import pyiter
 from .python.classes import UserClass, UserInstance
@@ -101,6 +102,7 @@ class Interpreter:
         self.handling: list[ProgramError] = []  # errors being handled, for a bare `raise`
         self._declarations: dict[int, dict[str, str] | None] = {}
         self._spreads: dict[int, bool] = {}  # call node -> has `*args` (the tree outlives the run)
+        self.loops = LoopRecorder(ctx, _Jump)  # the lab's chart of a training loop
 
     # -- statements ---------------------------------------------------------
 
@@ -321,37 +323,44 @@ class Interpreter:
         self._block(branch)
 
     def _s_While(self, stmt: ast.While) -> None:
-        while operators.truth(self._eval(stmt.test)):
-            self.ctx.count_iteration()
-            if self._loop_body(stmt.body):
-                return
+        with self.loops.following(self._scope(), stmt.lineno, "while") as loop:
+            while operators.truth(self._eval(stmt.test)):
+                self.ctx.count_iteration()
+                if self._loop_body(stmt.body, loop):
+                    return
         self._block(stmt.orelse)
 
     def _s_For(self, stmt: ast.For) -> None:
         iterable = self._eval(stmt.iter)
         length = pyiter.known_length(iterable)
         last = -1 if length is None else length - 1
-        for index, item in enumerate(pyiter.iterate(self, iterable)):
-            self.ctx.count_iteration()
-            self._assign(stmt.target, item)
-            # Only the last iteration's backward() can be the one the page steps through
-            # (of a loop whose length is unknown, any iteration may be the last).
-            self.ctx.final_iteration.append(index == last or length is None)
-            try:
-                if self._loop_body(stmt.body):
-                    return
-            finally:
-                self.ctx.final_iteration.pop()
+        with self.loops.following(self._scope(), stmt.lineno, "for") as loop:
+            for index, item in enumerate(pyiter.iterate(self, iterable)):
+                self.ctx.count_iteration()
+                self._assign(stmt.target, item)
+                # Only the last iteration's backward() can be the one the page steps
+                # through (of a loop whose length is unknown, any may be the last).
+                self.ctx.final_iteration.append(index == last or length is None)
+                try:
+                    if self._loop_body(stmt.body, loop):
+                        return
+                finally:
+                    self.ctx.final_iteration.pop()
         self._block(stmt.orelse)
 
-    def _loop_body(self, body: list[ast.stmt]) -> bool:
-        """Run one iteration; True when the loop must stop (break)."""
+    def _loop_body(self, body: list[ast.stmt], loop: LoopRun | None) -> bool:
+        """Run one iteration; True when the loop must stop (break). `loop` records
+        an outermost loop's iterations for the lab's chart (`loop_record`)."""
+        if loop is not None:
+            loop.begin()
         try:
             self._block(body)
         except _Break:
             return True
         except _Continue:
             pass
+        if loop is not None:
+            loop.end()
         return False
 
     def _s_With(self, stmt: ast.With) -> None:

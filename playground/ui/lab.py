@@ -16,6 +16,7 @@ from playground.ui.editor import code_editor
 from playground.ui.frame import page_frame
 from playground.ui.graph_view import graph_view
 from playground.ui.lesson import LAB, hidden
+from playground.ui.loop_chart import loop_section
 from playground.ui.stepper import stepper
 from playground.ui.widgets import error_panel
 from playground.ui.workers import check_program, run_program
@@ -252,6 +253,7 @@ def _body() -> None:
         else:
             _graph_panel(shown, stale=not result.ok)
         _leaf_inputs(code)
+    loop_section(result)  # the training loop's values per iteration, when it had one
     if shown is not None:
         _results_panel(shown, result)
 

@@ -1,0 +1,333 @@
+"""The numbers of a program's training loop, iteration by iteration, for the lab's chart.
+
+Teachers demonstrate "watch the loss fall" with their own loop, so the interpreter
+tells this module when an outermost loop (one not inside another loop, wherever it
+is written: at the top level or in a function the top level calls) starts, ends an
+iteration and stops. At the end of an iteration it reads, from the scope the loop
+runs in:
+
+* *series*: Python floats and tensors of one element (`loss`), and the newest number
+  of each list that grew during the iteration (`losses.append(loss.item())`);
+* *small tensors*: tensors of 2 to 16 elements (`w`, `b`, `preds`) and the parameters
+  of the program's models up to 16 elements (`model.0.weight`).
+
+Ints are not read: they are loop counters and counts, not values that train.
+Names bound before the loop whose value never changes in it (the learning rate, the
+data) are dropped when the loop ends. Values are read from detached tensors, outside
+the program's budgets: nothing here allocates a tensor or builds a graph, and the
+time the reading takes is given back to the program's clock.
+
+Bounded, whatever the loop's length: at most `MAX_POINTS` iterations are kept. Every
+iteration is read until then; then every other kept one is dropped and only every
+second iteration read, and so on (kept: 0, s, 2s, ... for a stride s that doubles),
+plus always the final one. At most `MAX_SERIES` series and `MAX_TENSORS` small
+tensors are followed (the first met), names cut at `MAX_NAME` characters.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from .core.trace import grad_fn_of
+from .nn.nn_values import ModuleValue
+
+MAX_POINTS = 1000
+MAX_SERIES = 12
+MAX_TENSORS = 8
+MAX_TENSOR_ELEMENTS = 16
+MAX_NAME = 40
+_NUMBER_DTYPES = frozenset(
+    {torch.float16, torch.bfloat16, torch.float32, torch.float64}
+    | {torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8, torch.bool}
+)
+
+
+@dataclass(frozen=True)
+class LoopRecord:
+    """One loop's numbers at its kept iterations; plain data, small enough to pickle.
+
+    `series[name][j]` and `tensors[name][j]` are the values at the end of iteration
+    `iterations[j]` (None where the name was not bound yet); `shapes[name]` is a
+    small tensor's shape.
+    """
+
+    line: int
+    kind: str  # "for" or "while"
+    iterations: tuple[int, ...]
+    total: int  # iterations run (the last kept one is total - 1 unless it failed)
+    series: dict[str, tuple[float | None, ...]]
+    tensors: dict[str, tuple[tuple[float, ...] | None, ...]]
+    shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    failed: bool = False  # the loop stopped with an error; its last iteration is not kept
+
+    @property
+    def loss_name(self) -> str:
+        """The series that is "the loss": `loss` itself, else the first name containing
+        "loss" (`losses`, `running_loss`), else the first series."""
+        names = list(self.series)
+        if "loss" in names:
+            return "loss"
+        return next((n for n in names if "loss" in n.lower()), names[0])
+
+    def values_at(self, position: int) -> dict[str, object]:
+        """Every series' and small tensor's value at the `position`-th kept iteration."""
+        found: dict[str, object] = {n: v[position] for n, v in self.series.items()}
+        found.update({n: v[position] for n, v in self.tensors.items()})
+        return found
+
+    def to_json(self) -> dict:
+        """For the browser: non-finite numbers as None (JSON has no NaN)."""
+        return {
+            "line": self.line,
+            "kind": self.kind,
+            "iterations": list(self.iterations),
+            "total": self.total,
+            "failed": self.failed,
+            "loss": self.loss_name,
+            "series": {n: [_finite(v) for v in vs] for n, vs in self.series.items()},
+            "tensors": {
+                n: [None if v is None else [_finite(x) for x in v] for v in vs]
+                for n, vs in self.tensors.items()
+            },
+            "shapes": {n: list(s) for n, s in self.shapes.items()},
+        }
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _number(value: object) -> float | None:
+    """A float, or a one-element number tensor as float; None for anything else."""
+    if type(value) is float:
+        return value  # type: ignore[return-value]
+    if isinstance(value, torch.Tensor):
+        if value.numel() == 1 and value.dtype in _NUMBER_DTYPES and not value.is_meta:
+            return float(value.item())  # reads the data only, as `_flat`
+        return None
+    if isinstance(value, float | np.floating):
+        return float(value)
+    return None
+
+
+def _newest(items: list) -> float | None:
+    """A grown list's newest element, if it is a number (ints count here)."""
+    value = items[-1]
+    if type(value) is int:
+        return float(value)
+    return _number(value)
+
+
+def _small(value: torch.Tensor) -> bool:
+    return (
+        1 < value.numel() <= MAX_TENSOR_ELEMENTS
+        and value.dtype in _NUMBER_DTYPES
+        and not value.is_meta
+    )
+
+
+def _flat(tensor: torch.Tensor) -> tuple[float, ...]:
+    """A small tensor's values in order. `tolist()` reads the data only (no autograd
+    node, no new tensor): a tenth of the time of `detach().reshape(-1)`."""
+    values = tensor.tolist()
+    if tensor.ndim == 2:
+        values = [x for row in values for x in row]
+    elif tensor.ndim > 2:
+        values = tensor.detach().reshape(-1).tolist()
+    if tensor.dtype.is_floating_point:
+        return tuple(values)
+    return tuple(float(x) for x in values)
+
+
+class LoopRun:
+    """The record of one running outermost loop."""
+
+    def __init__(self, ctx, scope: dict, line: int, kind: str) -> None:
+        self.ctx = ctx  # its `deadline` is moved on by the time reading takes
+        self.scope = scope
+        self.line, self.kind = line, kind
+        self.before = set(scope)  # names bound before the loop
+        self.index = -1  # the iteration running
+        self.stride = 1
+        self.iterations: list[int] = []
+        self.series: dict[str, list[float | None]] = {}
+        self.tensors: dict[str, list[tuple[float, ...] | None]] = {}
+        self.shapes: dict[str, tuple[int, ...]] = {}
+        self.lengths: dict[str, tuple[int, int]] = {}  # list name -> (id, length)
+        self.leaves: dict[str, tuple[torch.Tensor, int, tuple[float, ...]]] = {}
+        # The data (small tensors not requiring grad, bound before the loop) are read
+        # only once changed in place: they must not take the places of `w` and `b`.
+        self.data = {
+            n: (v, v._version)
+            for n, v in scope.items()
+            if isinstance(v, torch.Tensor) and _small(v) and not v.requires_grad
+        }
+
+    def begin(self) -> None:
+        """An iteration starts: remember the lists' lengths if it will be read."""
+        self.index += 1
+        if self.index % self.stride == 0:
+            start = time.monotonic()
+            self.lengths = {n: (id(v), len(v)) for n, v in self.scope.items() if type(v) is list}
+            self.ctx.deadline += time.monotonic() - start
+
+    def end(self) -> None:
+        """An iteration ran through (or continued): read it if it is kept."""
+        if self.index % self.stride == 0:
+            self.read()
+            if len(self.iterations) >= MAX_POINTS:
+                self._halve()
+
+    def read(self) -> None:
+        """Read the scope as the end of iteration `index`."""
+        if self.iterations and self.iterations[-1] == self.index:
+            return
+        start = time.monotonic()
+        try:
+            self._read(len(self.iterations))
+            self.iterations.append(self.index)
+        except Exception:  # reading must never change how the program runs
+            pass  # an odd value the program holds: this iteration is not kept
+        finally:
+            kept = len(self.iterations)
+            for values in (*self.series.values(), *self.tensors.values()):
+                if len(values) != kept:  # not bound now (None), or half-read (dropped)
+                    del values[kept:]
+                    values.extend([None] * (kept - len(values)))
+        self.ctx.deadline += time.monotonic() - start
+
+    def _read(self, position: int) -> None:
+        for name, value in self.scope.items():
+            if type(value) is list:
+                was = self.lengths.get(name)
+                if was is None or was[0] != id(value) or len(value) <= was[1]:
+                    continue
+                number = _newest(value)
+            elif isinstance(value, torch.Tensor) and _small(value):
+                data = self.data.get(name)
+                if data is None or data[0] is not value or data[1] != value._version:
+                    self._tensor(name, value, position)
+                continue
+            elif isinstance(value, ModuleValue):
+                for path, tensor in value.module.named_parameters():
+                    if tensor.numel() <= MAX_TENSOR_ELEMENTS and tensor.dtype in _NUMBER_DTYPES:
+                        self._tensor(f"{name}.{path}", tensor, position)
+                continue
+            else:
+                number = _number(value)
+            if number is not None:
+                self._number(name[:MAX_NAME], number, position)
+
+    def _number(self, name: str, number: float, position: int) -> None:
+        values = self.series.get(name)
+        if values is None:
+            if len(self.series) >= MAX_SERIES:
+                return
+            values = self.series[name] = [None] * position
+        values.append(number)
+
+    def _tensor(self, name: str, tensor: torch.Tensor, position: int) -> None:
+        name = name[:MAX_NAME]
+        values = self.tensors.get(name)
+        if values is None:
+            if len(self.tensors) >= MAX_TENSORS:
+                return
+            values = self.tensors[name] = [None] * position
+            self.shapes[name] = tuple(tensor.shape)
+        if tensor._base is not None or grad_fn_of(tensor) is not None:
+            values.append(_flat(tensor))
+            return
+        # A leaf (data, parameters) is read again only when changed in place: the
+        # data never is. Holding it is free: tensors this small are not metered (and
+        # a view, which could hold a large base's memory, is not held).
+        seen = self.leaves.get(name)
+        if seen is None or seen[0] is not tensor or seen[1] != tensor._version:
+            seen = self.leaves[name] = (tensor, tensor._version, _flat(tensor))
+        values.append(seen[2])
+
+    def _halve(self) -> None:
+        """Keep every other kept iteration (those on the doubled stride)."""
+        self.stride *= 2
+        keep = [j for j, k in enumerate(self.iterations) if k % self.stride == 0]
+        self.iterations = [self.iterations[j] for j in keep]
+        for table in (self.series, self.tensors):
+            for name, values in table.items():
+                table[name] = [values[j] for j in keep]
+
+    def finish(self, failed: bool) -> LoopRecord | None:
+        """The record, or None when the loop produced no series to chart.
+
+        The final iteration is always kept (also one ended by `break` or `return`);
+        of a loop stopped by an error, the iterations read before the error are.
+        """
+        if not failed and self.index >= 0:
+            self.read()
+        changed = self._changed()
+        series = {n: tuple(v) for n, v in self.series.items() if n in changed}
+        if not series or not self.iterations:
+            return None
+        return LoopRecord(
+            line=self.line,
+            kind=self.kind,
+            iterations=tuple(self.iterations),
+            total=self.index + (0 if failed else 1),
+            series=series,
+            tensors={n: tuple(v) for n, v in self.tensors.items() if n in changed},
+            shapes={n: s for n, s in self.shapes.items() if n in changed},
+            failed=failed,
+        )
+
+    def _changed(self) -> set[str]:
+        """Names bound in the loop, or whose value changed in it (not the data, lr)."""
+        changed = set()
+        for table in (self.series, self.tensors):
+            for name, values in table.items():
+                if name.partition(".")[0] not in self.before or len(set(values)) > 1:
+                    changed.add(name)
+        return changed
+
+
+class LoopRecorder:
+    """Follows the outermost loops of one run and keeps the one most worth a chart.
+
+    Owned by the run's interpreter (nothing here is shared between runs). The
+    interpreter wraps each loop statement in `with recorder.following(...) as loop:`
+    and calls `loop.begin()` / `loop.end()` around each iteration when `loop` is not
+    None (an inner loop gets None: its iterations belong to the outer one's).
+    """
+
+    def __init__(self, ctx, jumps: type[BaseException]) -> None:
+        self.ctx = ctx
+        self.jumps = jumps  # `return`/`break` unwinding a loop: it ended, it did not fail
+        self.depth = 0
+        self.current: LoopRun | None = None
+        self.best: LoopRecord | None = None
+
+    def following(self, scope: dict, line: int, kind: str) -> LoopRecorder:
+        """A loop statement starts (`kind` "for" or "while"), in `scope`."""
+        self.depth += 1
+        if self.depth == 1:
+            self.current = LoopRun(self.ctx, scope, line, kind)
+        return self
+
+    def __enter__(self) -> LoopRun | None:
+        return self.current if self.depth == 1 else None
+
+    def __exit__(self, kind, error, traceback) -> None:
+        self.depth -= 1
+        if self.depth or self.current is None:
+            return
+        loop, self.current = self.current, None
+        record = loop.finish(failed=kind is not None and not issubclass(kind, self.jumps))
+        if record is not None and (self.best is None or _rank(record) > _rank(self.best)):
+            self.best = record
+
+
+def _rank(record: LoopRecord) -> tuple[bool, int]:
+    """Prefer a loop with a loss, then the longer one (the first of equals)."""
+    return any("loss" in n.lower() for n in record.series), len(record.iterations)

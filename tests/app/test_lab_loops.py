@@ -1,0 +1,56 @@
+"""AppTest: the lab's "Training loop" section appears for a loop of values only.
+
+The chart itself is a browser component (tests/e2e/test_loop_chart.py plays it); here
+the section's presence, its summary and the record it is given are checked.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground.presets import PRESETS, TUTORIAL_TRAINING
+from tests.plain_reference import run_plain
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def at() -> AppTest:
+    os.chdir(ROOT)
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+
+
+def _headers(at: AppTest) -> list[str]:
+    return [h.value for h in at.subheader]
+
+
+def _section_captions(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption if c.value.startswith("The loop at line")]
+
+
+def test_no_section_for_the_tutorial_s_first_program(at: AppTest) -> None:
+    assert at.text_area(key="lab_code").value == PRESETS[0].source  # y = w * x + b
+    assert not at.exception
+    assert "Computation graph" in _headers(at)
+    assert "Training loop" not in _headers(at)
+    assert not _section_captions(at)
+
+
+def test_section_appears_for_the_tutorial_s_training_block(at: AppTest) -> None:
+    at.text_area(key="lab_code").input(TUTORIAL_TRAINING).run()
+    assert not at.exception
+    assert "Training loop" in _headers(at)
+    (caption,) = _section_captions(at)
+    line = TUTORIAL_TRAINING.splitlines().index("for i in range(100):") + 1
+    assert caption.startswith(f"The loop at line {line} ran 100 iterations.")
+    # The record the chart draws, as the page keeps it, against plain PyTorch.
+    loops = at.session_state["lab_result"].loops
+    _, printed = run_plain(TUTORIAL_TRAINING.replace("print(loss)", "print(loss.item())"))
+    assert loops.series["loss"][-1] == float(printed.strip())
+    # Back to a program without a loop: the section goes away.
+    at.text_area(key="lab_code").input(PRESETS[0].source).run()
+    assert "Training loop" not in _headers(at)
