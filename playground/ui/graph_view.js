@@ -252,7 +252,13 @@ function createView(root) {
   for (const button of root.querySelectorAll(".gvw-layout button")) {
     button.onclick = () => setRankdir(button.dataset.rankdir);
   }
-  document.addEventListener("fullscreenchange", showFullState);
+  document.addEventListener("fullscreenchange", function onChange() {
+    if (!root.isConnected) {
+      document.removeEventListener("fullscreenchange", onChange); // a view Streamlit removed
+      return;
+    }
+    showFullState();
+  });
   root.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && isFull()) {
       event.preventDefault();
