@@ -26,7 +26,10 @@ textarea { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace
                                                         outline-offset: 2px; }
 </style>
 """
-CLASSROOM_CSS = "<style>.stMain { zoom: 1.25; }</style>"  # larger everything for a projector
+# Larger everything for a projector: Streamlit sizes text and spacing in rem, so a larger
+# root font scales the page and it reflows. (`zoom` on the main area, used before,
+# broke Streamlit's measured layouts: tables wider than a 1280 px window, cut labels.)
+CLASSROOM_CSS = "<style>html { font-size: 22.5px !important; }</style>"  # 1.25 × 18 px
 
 
 @contextmanager

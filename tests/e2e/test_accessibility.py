@@ -152,6 +152,25 @@ def test_every_page_is_named_readable_and_fits(
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("size", ["1280x720", "768x1024"])
+def test_classroom_mode_fits_a_projector_and_a_tablet(
+    browser: Browser, server_url: str, size: str
+) -> None:
+    """Classroom mode's larger text reflows: nothing cut off or wider than the window."""
+    classroom = link(LAB, classroom=True)  # classroom is in COMMON: any page's link holds it
+    problems = []
+    with themed_page(browser, VIEWPORTS[size], "dark") as page:
+        open_lab_stepping(page, f"{server_url}/{classroom}")
+        assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "22.5px"
+        problems += check_page(page, "lab", f"{size}-classroom", "dark")
+        open_studio(page, server_url, classroom)
+        problems += check_page(page, "studio", f"{size}-classroom", "dark")
+        # The player's charts stand one above the other when the text is this large.
+        loss, fit = (page.locator(f".agp-{c}").bounding_box() for c in ("loss", "fit"))
+        assert fit["y"] >= loss["y"] + loss["height"], (loss, fit)
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_player_plays_and_pauses_by_role_and_name(
     browser: Browser, server_url: str, scheme: str
