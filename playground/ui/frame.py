@@ -19,6 +19,9 @@ CSS = """
 <style>
 textarea { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace !important;
            font-size: 16px !important; line-height: 1.45 !important; }
+/* A slider's value is drawn in the accent colour, 3.5:1 on the dark theme's sidebar:
+   the text colour instead (the thumb beside it still carries the accent). */
+div[data-testid="stSliderThumbValue"] { color: inherit; }
 /* Tab scrolls the focused control into view: not under the page's opaque top bar. */
 [data-testid="stMain"] { scroll-padding-top: 5rem; scroll-padding-bottom: 1rem; }
 /* The data grid draws its cells on a canvas and shows no focus of its own: ring it. */

@@ -123,6 +123,13 @@ def check_page(page: Page, name: str, size: str, scheme: str) -> list[str]:
         problems.append(f"{name}: contrast {row['ratio']} < {MINIMUM_CONTRAST}: {row}")
     for row in report.unmeasured:
         problems.append(f"{name}: text on a colour that could not be read, not excluded: {row}")
+    sidebar = '[data-testid="stSidebar"][aria-expanded="true"]'
+    if page.locator(sidebar).count():  # folded away on a tablet: nothing there to read
+        report = contrast(page, sidebar)
+        for row in report.below():
+            problems.append(f"{name} sidebar: contrast {row['ratio']} < {MINIMUM_CONTRAST}: {row}")
+        for row in report.unmeasured:
+            problems.append(f"{name} sidebar: text on an unreadable colour, not excluded: {row}")
     for row in truncated_text(page, MAIN):
         problems.append(f"{name}: text cut off: {row}")
     overflow = horizontal_overflow(page, MAIN)
