@@ -19,6 +19,9 @@ CSS = """
 <style>
 textarea { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace !important;
            font-size: 16px !important; line-height: 1.45 !important; }
+/* A slider's value is drawn in the accent colour, 3.5:1 on the dark theme's sidebar:
+   the text colour instead (the thumb beside it still carries the accent). */
+div[data-testid="stSliderThumbValue"] { color: inherit; }
 /* Tab scrolls the focused control into view: not under the page's opaque top bar. */
 [data-testid="stMain"] { scroll-padding-top: 5rem; scroll-padding-bottom: 1rem; }
 /* The data grid draws its cells on a canvas and shows no focus of its own: ring it. */
@@ -26,7 +29,10 @@ textarea { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace
                                                         outline-offset: 2px; }
 </style>
 """
-CLASSROOM_CSS = "<style>.stMain { zoom: 1.25; }</style>"  # larger everything for a projector
+# Larger everything for a projector: Streamlit sizes text and spacing in rem, so a larger
+# root font scales the page and it reflows. (`zoom` on the main area, used before,
+# broke Streamlit's measured layouts: tables wider than a 1280 px window, cut labels.)
+CLASSROOM_CSS = "<style>html { font-size: 22.5px !important; }</style>"  # 1.25 × 18 px
 
 
 @contextmanager

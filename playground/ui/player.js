@@ -38,9 +38,11 @@ function chartTheme(root) {
   const v = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
   const bg = v("--st-background-color", "#ffffff");
   const dark = luminance(bg) < 0.4;
+  // Chart text follows the page's root size (classroom mode enlarges it): 15 px at 18.
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 18;
   return {
     bg, text: v("--st-text-color", "#2f2d2b"), grid: v("--st-border-color", "#d6d6d6"),
-    dark,
+    dark, fontSize: Math.round((rem * 15) / 18),
     loss: dark ? "#85b8f8" : "#1a4fd6",
     best: dark ? "#7ed5b0" : "#2e7d32",
     now: dark ? "#ff8a80" : "#d62728",
@@ -70,7 +72,7 @@ function themed(layout, t) {
   const axis = (a) => ({ ...a, gridcolor: t.grid, zerolinecolor: t.grid, linecolor: t.grid,
     tickfont: { color: t.text }, title: { ...(a && a.title), font: { color: t.text } } });
   return { ...layout, paper_bgcolor: t.bg, plot_bgcolor: t.bg, colorway: t.colorway,
-    font: { ...layout.font, color: t.text }, title: { ...layout.title, font: { color: t.text } },
+    font: { ...layout.font, size: t.fontSize, color: t.text }, title: { ...layout.title, font: { color: t.text } },
     legend: { ...layout.legend, font: { color: t.text } },
     xaxis: axis(layout.xaxis), yaxis: axis(layout.yaxis) };
 }
@@ -311,10 +313,21 @@ function setup(root, d) {
   q(".agp-log").onchange = draw;
   // A theme switch changes the CSS variables, so .agp's colours transition (player.css):
   // redraw the charts in the new colours then, without waiting for a rerun.
+  // Classroom mode's larger root font transitions .agp's font-size the same way.
   root.ontransitionend = (event) => {
-    if (event.target !== root || event.propertyName !== "color") return;
-    if (state.theme && chartTheme(root).bg !== state.theme.bg) draw();
+    if (event.target !== root || !state.theme) return;
+    const now = chartTheme(root);
+    if (event.propertyName === "color" && now.bg !== state.theme.bg) draw();
+    if (event.propertyName === "font-size" && now.fontSize !== state.theme.fontSize) draw();
   };
+  // A chart's box changes without the window resizing (the grid going to one column, the
+  // sidebar folding): plotly's `responsive` hears only the window, so watch the boxes.
+  if (!root.__agpResize) {
+    root.__agpResize = new ResizeObserver((entries) => {
+      for (const { target } of entries) if (target.data) window.Plotly.Plots.resize(target);
+    });
+    Object.values(charts).forEach((chart) => root.__agpResize.observe(chart));
+  }
   state.stop = () => { state.playing = false; cancelAnimationFrame(state.raf); clearTimeout(state.stepTimer); };
   state.start = Math.min(Math.max(d.start_epoch || 0, 0), last);
   return { state, draw };

@@ -123,6 +123,13 @@ def check_page(page: Page, name: str, size: str, scheme: str) -> list[str]:
         problems.append(f"{name}: contrast {row['ratio']} < {MINIMUM_CONTRAST}: {row}")
     for row in report.unmeasured:
         problems.append(f"{name}: text on a colour that could not be read, not excluded: {row}")
+    sidebar = '[data-testid="stSidebar"][aria-expanded="true"]'
+    if page.locator(sidebar).count():  # folded away on a tablet: nothing there to read
+        report = contrast(page, sidebar)
+        for row in report.below():
+            problems.append(f"{name} sidebar: contrast {row['ratio']} < {MINIMUM_CONTRAST}: {row}")
+        for row in report.unmeasured:
+            problems.append(f"{name} sidebar: text on an unreadable colour, not excluded: {row}")
     for row in truncated_text(page, MAIN):
         problems.append(f"{name}: text cut off: {row}")
     overflow = horizontal_overflow(page, MAIN)
@@ -149,6 +156,25 @@ def test_every_page_is_named_readable_and_fits(
         problems += check_page(page, "tour", size, scheme)
         open_tour(page, server_url, stop=len(STOPS) - 1)
         problems += check_page(page, "tour-training", size, scheme)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", ["1280x720", "768x1024"])
+def test_classroom_mode_fits_a_projector_and_a_tablet(
+    browser: Browser, server_url: str, size: str
+) -> None:
+    """Classroom mode's larger text reflows: nothing cut off or wider than the window."""
+    classroom = link(LAB, classroom=True)  # classroom is in COMMON: any page's link holds it
+    problems = []
+    with themed_page(browser, VIEWPORTS[size], "dark") as page:
+        open_lab_stepping(page, f"{server_url}/{classroom}")
+        assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "22.5px"
+        problems += check_page(page, "lab", f"{size}-classroom", "dark")
+        open_studio(page, server_url, classroom)
+        problems += check_page(page, "studio", f"{size}-classroom", "dark")
+        # The player's charts stand one above the other when the text is this large.
+        loss, fit = (page.locator(f".agp-{c}").bounding_box() for c in ("loss", "fit"))
+        assert fit["y"] >= loss["y"] + loss["height"], (loss, fit)
     assert not problems, "\n".join(problems)
 
 
