@@ -13,9 +13,10 @@ runs in:
 
 Ints are not read: they are loop counters and counts, not values that train.
 Names bound before the loop whose value never changes in it (the learning rate, the
-data) are dropped when the loop ends. Values are read from detached tensors, outside
-the program's budgets: nothing here allocates a tensor or builds a graph, and the
-time the reading takes is given back to the program's clock.
+data) are dropped when the loop ends. Values are read with `item()` / `tolist()`,
+which read a tensor's data without making a tensor or an autograd node, outside the
+program's budgets, and the time the reading takes is given back to the program's
+clock. A value that cannot be read is skipped; nothing here raises into the program.
 
 Bounded, whatever the loop's length: at most `MAX_POINTS` iterations are kept. Every
 iteration is read until then; then every other kept one is dropped and only every
@@ -73,12 +74,6 @@ class LoopRecord:
         if "loss" in names:
             return "loss"
         return next((n for n in names if "loss" in n.lower()), names[0])
-
-    def values_at(self, position: int) -> dict[str, object]:
-        """Every series' and small tensor's value at the `position`-th kept iteration."""
-        found: dict[str, object] = {n: v[position] for n, v in self.series.items()}
-        found.update({n: v[position] for n, v in self.tensors.items()})
-        return found
 
     def to_json(self) -> dict:
         """For the browser: non-finite numbers as None (JSON has no NaN)."""
@@ -188,38 +183,37 @@ class LoopRun:
         if self.iterations and self.iterations[-1] == self.index:
             return
         start = time.monotonic()
-        try:
-            self._read(len(self.iterations))
-            self.iterations.append(self.index)
-        except Exception:  # reading must never change how the program runs
-            pass  # an odd value the program holds: this iteration is not kept
-        finally:
-            kept = len(self.iterations)
-            for values in (*self.series.values(), *self.tensors.values()):
-                if len(values) != kept:  # not bound now (None), or half-read (dropped)
-                    del values[kept:]
-                    values.extend([None] * (kept - len(values)))
+        position = len(self.iterations)
+        for name, value in self.scope.items():
+            try:
+                self._read(name, value, position)
+            except Exception:  # reading must never change how the program runs
+                continue  # an odd value (sparse, ...): that name has no value here
+        self.iterations.append(self.index)
+        kept = len(self.iterations)
+        for values in (*self.series.values(), *self.tensors.values()):
+            if len(values) != kept:  # not bound now (None), or read twice (names cut)
+                del values[kept:]
+                values.extend([None] * (kept - len(values)))
         self.ctx.deadline += time.monotonic() - start
 
-    def _read(self, position: int) -> None:
-        for name, value in self.scope.items():
-            if type(value) is list:
-                was = self.lengths.get(name)
-                if was is None or was[0] != id(value) or len(value) <= was[1]:
-                    continue
+    def _read(self, name: str, value: object, position: int) -> None:
+        if type(value) is list:
+            was = self.lengths.get(name)
+            if was is not None and was[0] == id(value) and len(value) > was[1]:
                 number = _newest(value)
-            elif isinstance(value, torch.Tensor) and _small(value):
-                data = self.data.get(name)
-                if data is None or data[0] is not value or data[1] != value._version:
-                    self._tensor(name, value, position)
-                continue
-            elif isinstance(value, ModuleValue):
-                for path, tensor in value.module.named_parameters():
-                    if tensor.numel() <= MAX_TENSOR_ELEMENTS and tensor.dtype in _NUMBER_DTYPES:
-                        self._tensor(f"{name}.{path}", tensor, position)
-                continue
-            else:
-                number = _number(value)
+                if number is not None:
+                    self._number(name[:MAX_NAME], number, position)
+        elif isinstance(value, torch.Tensor) and _small(value):
+            data = self.data.get(name)
+            if data is None or data[0] is not value or data[1] != value._version:
+                self._tensor(name, value, position)
+        elif isinstance(value, ModuleValue):
+            for path, tensor in value.module.named_parameters():
+                if tensor.numel() <= MAX_TENSOR_ELEMENTS and tensor.dtype in _NUMBER_DTYPES:
+                    self._tensor(f"{name}.{path}", tensor, position)
+        else:
+            number = _number(value)
             if number is not None:
                 self._number(name[:MAX_NAME], number, position)
 
@@ -239,6 +233,8 @@ class LoopRun:
                 return
             values = self.tensors[name] = [None] * position
             self.shapes[name] = tuple(tensor.shape)
+        elif tensor.shape != self.shapes[name]:
+            return  # a name now bound to another shape: no value here
         if tensor._base is not None or grad_fn_of(tensor) is not None:
             values.append(_flat(tensor))
             return
