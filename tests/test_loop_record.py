@@ -311,3 +311,27 @@ def test_a_name_whose_shape_changes_has_no_value_in_those_iterations() -> None:
     assert loops.series["loss"] == (0.0, 1.0, 2.0, 3.0)
     assert loops.shapes["h"] == (2,)
     assert loops.tensors["h"] == ((0.0, 0.0), None, (2.0, 2.0), None)
+
+
+def test_a_model_of_many_modules_costs_each_read_a_bounded_walk() -> None:
+    """ReLUs appended to a ModuleList in the loop (the hostile corpus appends 100,000):
+    reading the model's parameters walks its first 64 modules, not all of them."""
+    source = (
+        "linear = torch.nn.Linear(2, 1)\nlayers = torch.nn.ModuleList([linear])\n"
+        "for i in range(3000):\n    layers.append(torch.nn.ReLU())\n"
+        "    with torch.no_grad():\n        linear.bias += 1\n"
+        "    loss = linear.bias.item()\n"
+    )
+    start = time.monotonic()
+    loops = record(source)
+    assert time.monotonic() - start < 3.0  # a walk of every module per read: ~10 s
+    final = run_plain(source)[0]["loss"]
+    assert loops.series["loss"][-1] == final
+    assert loops.tensors["layers.0.bias"][-1] == loops.tensors["linear.bias"][-1] == (final,)
+
+
+def test_reading_stops_once_it_has_taken_its_time(monkeypatch) -> None:
+    monkeypatch.setattr(loop_record, "MAX_SECONDS", 1e-12)  # spent after the first read
+    loops = record("x = 1.0\nfor i in range(50):\n    x = x * 0.5\n")
+    assert loops.total == 50
+    assert loops.iterations == (0,) and loops.series["x"] == (0.5,)

@@ -22,13 +22,15 @@ Bounded, whatever the loop's length: at most `MAX_POINTS` iterations are kept. E
 iteration is read until then; then every other kept one is dropped and only every
 second iteration read, and so on (kept: 0, s, 2s, ... for a stride s that doubles),
 plus always the final one. At most `MAX_SERIES` series and `MAX_TENSORS` small
-tensors are followed (the first met), names cut at `MAX_NAME` characters.
+tensors are followed (the first met), names cut at `MAX_NAME` characters, and
+reading stops for the rest of the run once it has taken `MAX_SECONDS`.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,6 +44,8 @@ MAX_SERIES = 12
 MAX_TENSORS = 8
 MAX_TENSOR_ELEMENTS = 16
 MAX_NAME = 40
+MAX_MODULES = 64  # of one model, read for its parameters
+MAX_SECONDS = 0.3  # of reading in one run (a tenth of the hosted time budget)
 _NUMBER_DTYPES = frozenset(
     {torch.float16, torch.bfloat16, torch.float32, torch.float64}
     | {torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8, torch.bool}
@@ -139,11 +143,36 @@ def _flat(tensor: torch.Tensor) -> tuple[float, ...]:
     return tuple(float(x) for x in values)
 
 
+def _parameters(module: torch.nn.Module, name: str) -> Iterator[tuple[str, torch.Tensor]]:
+    """A model's parameters by path (`model.0.weight`), from its first `MAX_MODULES`
+    modules only: a `ModuleList` of 100,000 layers costs each read no more than 64."""
+    for count, (path, sub) in enumerate(module.named_modules(prefix=name)):
+        if count >= MAX_MODULES:
+            return
+        yield from sub.named_parameters(prefix=path, recurse=False)
+
+
+class ReadingClock:
+    """The time a run's loop reading took: given back to the program's deadline, up to
+    `MAX_SECONDS` in all; past that, reading stops (the record keeps what it has)."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self.spent = 0.0
+
+    def left(self) -> bool:
+        return self.spent < MAX_SECONDS
+
+    def charge(self, seconds: float) -> None:
+        self.spent += seconds
+        self.ctx.deadline += seconds
+
+
 class LoopRun:
     """The record of one running outermost loop."""
 
-    def __init__(self, ctx, scope: dict, line: int, kind: str) -> None:
-        self.ctx = ctx  # its `deadline` is moved on by the time reading takes
+    def __init__(self, clock: ReadingClock, scope: dict, line: int, kind: str) -> None:
+        self.clock = clock
         self.scope = scope
         self.line, self.kind = line, kind
         self.before = set(scope)  # names bound before the loop
@@ -166,10 +195,10 @@ class LoopRun:
     def begin(self) -> None:
         """An iteration starts: remember the lists' lengths if it will be read."""
         self.index += 1
-        if self.index % self.stride == 0:
+        if self.index % self.stride == 0 and self.clock.left():
             start = time.monotonic()
             self.lengths = {n: (id(v), len(v)) for n, v in self.scope.items() if type(v) is list}
-            self.ctx.deadline += time.monotonic() - start
+            self.clock.charge(time.monotonic() - start)
 
     def end(self) -> None:
         """An iteration ran through (or continued): read it if it is kept."""
@@ -180,7 +209,7 @@ class LoopRun:
 
     def read(self) -> None:
         """Read the scope as the end of iteration `index`."""
-        if self.iterations and self.iterations[-1] == self.index:
+        if (self.iterations and self.iterations[-1] == self.index) or not self.clock.left():
             return
         start = time.monotonic()
         position = len(self.iterations)
@@ -195,7 +224,7 @@ class LoopRun:
             if len(values) != kept:  # not bound now (None), or read twice (names cut)
                 del values[kept:]
                 values.extend([None] * (kept - len(values)))
-        self.ctx.deadline += time.monotonic() - start
+        self.clock.charge(time.monotonic() - start)
 
     def _read(self, name: str, value: object, position: int) -> None:
         if type(value) is list:
@@ -209,9 +238,9 @@ class LoopRun:
             if data is None or data[0] is not value or data[1] != value._version:
                 self._tensor(name, value, position)
         elif isinstance(value, ModuleValue):
-            for path, tensor in value.module.named_parameters():
+            for path, tensor in _parameters(value.module, name):
                 if tensor.numel() <= MAX_TENSOR_ELEMENTS and tensor.dtype in _NUMBER_DTYPES:
-                    self._tensor(f"{name}.{path}", tensor, position)
+                    self._tensor(path, tensor, position)
         else:
             number = _number(value)
             if number is not None:
@@ -298,7 +327,7 @@ class LoopRecorder:
     """
 
     def __init__(self, ctx, jumps: type[BaseException]) -> None:
-        self.ctx = ctx
+        self.clock = ReadingClock(ctx)
         self.jumps = jumps  # `return`/`break` unwinding a loop: it ended, it did not fail
         self.depth = 0
         self.current: LoopRun | None = None
@@ -308,7 +337,7 @@ class LoopRecorder:
         """A loop statement starts (`kind` "for" or "while"), in `scope`."""
         self.depth += 1
         if self.depth == 1:
-            self.current = LoopRun(self.ctx, scope, line, kind)
+            self.current = LoopRun(self.clock, scope, line, kind)
         return self
 
     def __enter__(self) -> LoopRun | None:
