@@ -249,10 +249,8 @@ def test_break_keeps_the_iteration_it_ended() -> None:
 
 def test_a_hundred_thousand_iterations_stay_bounded(monkeypatch) -> None:
     reads = []
-    real = loop_record.LoopRun._read
-    monkeypatch.setattr(
-        loop_record.LoopRun, "_read", lambda self, p: reads.append(p) or real(self, p)
-    )
+    real = loop_record.LoopRun.read
+    monkeypatch.setattr(loop_record.LoopRun, "read", lambda self: reads.append(1) or real(self))
     source = "x = 0.0\nfor i in range(100000):\n    x = x * 0.999 + 1\n"
     start = time.monotonic()
     result = run(source, budgets=LOCAL_BUDGETS)  # 30 s: a busy machine is no failure here
@@ -305,3 +303,37 @@ def test_loss_name_prefers_loss_then_a_name_containing_it() -> None:
     assert record(source).loss_name == "running_loss"
     assert record("for i in range(3):\n    acc = i / 3\n").loss_name == "acc"
     assert record(DATALOADER).loss_name == "loss"
+
+
+def test_a_name_whose_shape_changes_has_no_value_in_those_iterations() -> None:
+    source = "for i in range(4):\n    h = torch.ones(2 + i % 2) * i\n    loss = float(i)\n"
+    loops = record(source)
+    assert loops.series["loss"] == (0.0, 1.0, 2.0, 3.0)
+    assert loops.shapes["h"] == (2,)
+    assert loops.tensors["h"] == ((0.0, 0.0), None, (2.0, 2.0), None)
+
+
+def test_a_model_of_many_modules_costs_each_read_a_bounded_walk() -> None:
+    """ReLUs appended to a ModuleList in the loop (the hostile corpus appends 100,000):
+    reading the model's parameters walks its first 64 modules, not all of them."""
+    source = (
+        "linear = torch.nn.Linear(2, 1)\nlayers = torch.nn.ModuleList([linear])\n"
+        "for i in range(3000):\n    layers.append(torch.nn.ReLU())\n"
+        "    with torch.no_grad():\n        linear.bias += 1\n"
+        "    loss = linear.bias.item()\n"
+    )
+    start = time.monotonic()
+    loops = record(source)
+    assert time.monotonic() - start < 3.0  # a walk of every module per read: ~10 s
+    final = run_plain(source)[0]["loss"]
+    assert loops.series["loss"][-1] == final
+    assert loops.tensors["layers.0.bias"][-1] == loops.tensors["linear.bias"][-1] == (final,)
+
+
+def test_reading_stops_once_it_has_taken_its_time(monkeypatch) -> None:
+    real = loop_record.ReadingClock.charge
+    # Every reading "takes" 0.2 s: iteration 0's two (lists, values) spend the 0.3 s.
+    monkeypatch.setattr(loop_record.ReadingClock, "charge", lambda self, s: real(self, 0.2))
+    loops = record("for i in range(50):\n    y = 0.5 ** i\n")
+    assert loops.total == 50
+    assert loops.iterations == (0,) and loops.series["y"] == (1.0,)

@@ -13,21 +13,24 @@ runs in:
 
 Ints are not read: they are loop counters and counts, not values that train.
 Names bound before the loop whose value never changes in it (the learning rate, the
-data) are dropped when the loop ends. Values are read from detached tensors, outside
-the program's budgets: nothing here allocates a tensor or builds a graph, and the
-time the reading takes is given back to the program's clock.
+data) are dropped when the loop ends. Values are read with `item()` / `tolist()`,
+which read a tensor's data without making a tensor or an autograd node, outside the
+program's budgets, and the time the reading takes is given back to the program's
+clock. A value that cannot be read is skipped; nothing here raises into the program.
 
 Bounded, whatever the loop's length: at most `MAX_POINTS` iterations are kept. Every
 iteration is read until then; then every other kept one is dropped and only every
 second iteration read, and so on (kept: 0, s, 2s, ... for a stride s that doubles),
 plus always the final one. At most `MAX_SERIES` series and `MAX_TENSORS` small
-tensors are followed (the first met), names cut at `MAX_NAME` characters.
+tensors are followed (the first met), names cut at `MAX_NAME` characters, and
+reading stops for the rest of the run once it has taken `MAX_SECONDS`.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,6 +44,8 @@ MAX_SERIES = 12
 MAX_TENSORS = 8
 MAX_TENSOR_ELEMENTS = 16
 MAX_NAME = 40
+MAX_MODULES = 64  # of one model, read for its parameters
+MAX_SECONDS = 0.3  # of reading in one run (a tenth of the hosted time budget)
 _NUMBER_DTYPES = frozenset(
     {torch.float16, torch.bfloat16, torch.float32, torch.float64}
     | {torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8, torch.bool}
@@ -73,12 +78,6 @@ class LoopRecord:
         if "loss" in names:
             return "loss"
         return next((n for n in names if "loss" in n.lower()), names[0])
-
-    def values_at(self, position: int) -> dict[str, object]:
-        """Every series' and small tensor's value at the `position`-th kept iteration."""
-        found: dict[str, object] = {n: v[position] for n, v in self.series.items()}
-        found.update({n: v[position] for n, v in self.tensors.items()})
-        return found
 
     def to_json(self) -> dict:
         """For the browser: non-finite numbers as None (JSON has no NaN)."""
@@ -144,11 +143,36 @@ def _flat(tensor: torch.Tensor) -> tuple[float, ...]:
     return tuple(float(x) for x in values)
 
 
+def _parameters(module: torch.nn.Module, name: str) -> Iterator[tuple[str, torch.Tensor]]:
+    """A model's parameters by path (`model.0.weight`), from its first `MAX_MODULES`
+    modules only: a `ModuleList` of 100,000 layers costs each read no more than 64."""
+    for count, (path, sub) in enumerate(module.named_modules(prefix=name)):
+        if count >= MAX_MODULES:
+            return
+        yield from sub.named_parameters(prefix=path, recurse=False)
+
+
+class ReadingClock:
+    """The time a run's loop reading took: given back to the program's deadline, up to
+    `MAX_SECONDS` in all; past that, reading stops (the record keeps what it has)."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self.spent = 0.0
+
+    def left(self) -> bool:
+        return self.spent < MAX_SECONDS
+
+    def charge(self, seconds: float) -> None:
+        self.spent += seconds
+        self.ctx.deadline += seconds
+
+
 class LoopRun:
     """The record of one running outermost loop."""
 
-    def __init__(self, ctx, scope: dict, line: int, kind: str) -> None:
-        self.ctx = ctx  # its `deadline` is moved on by the time reading takes
+    def __init__(self, clock: ReadingClock, scope: dict, line: int, kind: str) -> None:
+        self.clock = clock
         self.scope = scope
         self.line, self.kind = line, kind
         self.before = set(scope)  # names bound before the loop
@@ -171,10 +195,10 @@ class LoopRun:
     def begin(self) -> None:
         """An iteration starts: remember the lists' lengths if it will be read."""
         self.index += 1
-        if self.index % self.stride == 0:
+        if self.index % self.stride == 0 and self.clock.left():
             start = time.monotonic()
             self.lengths = {n: (id(v), len(v)) for n, v in self.scope.items() if type(v) is list}
-            self.ctx.deadline += time.monotonic() - start
+            self.clock.charge(time.monotonic() - start)
 
     def end(self) -> None:
         """An iteration ran through (or continued): read it if it is kept."""
@@ -185,41 +209,40 @@ class LoopRun:
 
     def read(self) -> None:
         """Read the scope as the end of iteration `index`."""
-        if self.iterations and self.iterations[-1] == self.index:
+        if (self.iterations and self.iterations[-1] == self.index) or not self.clock.left():
             return
         start = time.monotonic()
-        try:
-            self._read(len(self.iterations))
-            self.iterations.append(self.index)
-        except Exception:  # reading must never change how the program runs
-            pass  # an odd value the program holds: this iteration is not kept
-        finally:
-            kept = len(self.iterations)
-            for values in (*self.series.values(), *self.tensors.values()):
-                if len(values) != kept:  # not bound now (None), or half-read (dropped)
-                    del values[kept:]
-                    values.extend([None] * (kept - len(values)))
-        self.ctx.deadline += time.monotonic() - start
-
-    def _read(self, position: int) -> None:
+        position = len(self.iterations)
         for name, value in self.scope.items():
-            if type(value) is list:
-                was = self.lengths.get(name)
-                if was is None or was[0] != id(value) or len(value) <= was[1]:
-                    continue
+            try:
+                self._read(name, value, position)
+            except Exception:  # reading must never change how the program runs
+                continue  # an odd value (sparse, ...): that name has no value here
+        self.iterations.append(self.index)
+        kept = len(self.iterations)
+        for values in (*self.series.values(), *self.tensors.values()):
+            if len(values) != kept:  # not bound now (None), or read twice (names cut)
+                del values[kept:]
+                values.extend([None] * (kept - len(values)))
+        self.clock.charge(time.monotonic() - start)
+
+    def _read(self, name: str, value: object, position: int) -> None:
+        if type(value) is list:
+            was = self.lengths.get(name)
+            if was is not None and was[0] == id(value) and len(value) > was[1]:
                 number = _newest(value)
-            elif isinstance(value, torch.Tensor) and _small(value):
-                data = self.data.get(name)
-                if data is None or data[0] is not value or data[1] != value._version:
-                    self._tensor(name, value, position)
-                continue
-            elif isinstance(value, ModuleValue):
-                for path, tensor in value.module.named_parameters():
-                    if tensor.numel() <= MAX_TENSOR_ELEMENTS and tensor.dtype in _NUMBER_DTYPES:
-                        self._tensor(f"{name}.{path}", tensor, position)
-                continue
-            else:
-                number = _number(value)
+                if number is not None:
+                    self._number(name[:MAX_NAME], number, position)
+        elif isinstance(value, torch.Tensor) and _small(value):
+            data = self.data.get(name)
+            if data is None or data[0] is not value or data[1] != value._version:
+                self._tensor(name, value, position)
+        elif isinstance(value, ModuleValue):
+            for path, tensor in _parameters(value.module, name):
+                if tensor.numel() <= MAX_TENSOR_ELEMENTS and tensor.dtype in _NUMBER_DTYPES:
+                    self._tensor(path, tensor, position)
+        else:
+            number = _number(value)
             if number is not None:
                 self._number(name[:MAX_NAME], number, position)
 
@@ -239,6 +262,8 @@ class LoopRun:
                 return
             values = self.tensors[name] = [None] * position
             self.shapes[name] = tuple(tensor.shape)
+        elif tensor.shape != self.shapes[name]:
+            return  # a name now bound to another shape: no value here
         if tensor._base is not None or grad_fn_of(tensor) is not None:
             values.append(_flat(tensor))
             return
@@ -302,7 +327,7 @@ class LoopRecorder:
     """
 
     def __init__(self, ctx, jumps: type[BaseException]) -> None:
-        self.ctx = ctx
+        self.clock = ReadingClock(ctx)
         self.jumps = jumps  # `return`/`break` unwinding a loop: it ended, it did not fail
         self.depth = 0
         self.current: LoopRun | None = None
@@ -312,7 +337,7 @@ class LoopRecorder:
         """A loop statement starts (`kind` "for" or "while"), in `scope`."""
         self.depth += 1
         if self.depth == 1:
-            self.current = LoopRun(self.ctx, scope, line, kind)
+            self.current = LoopRun(self.clock, scope, line, kind)
         return self
 
     def __enter__(self) -> LoopRun | None:
@@ -323,7 +348,10 @@ class LoopRecorder:
         if self.depth or self.current is None:
             return
         loop, self.current = self.current, None
-        record = loop.finish(failed=kind is not None and not issubclass(kind, self.jumps))
+        try:
+            record = loop.finish(failed=kind is not None and not issubclass(kind, self.jumps))
+        except Exception:  # a bug here must not replace the program's own outcome
+            record = None
         if record is not None and (self.best is None or _rank(record) > _rank(self.best)):
             self.best = record
 

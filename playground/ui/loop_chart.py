@@ -68,8 +68,9 @@ def loop_chart(record: LoopRecord, key: str) -> None:
 
 def _summary(record: LoopRecord) -> str:
     kept = len(record.iterations)
+    ran = "finished" if record.failed else "ran"
     text = (
-        f"The loop at line {record.line} ran {record.total:,} iteration"
+        f"The loop at line {record.line} {ran} {record.total:,} iteration"
         f"{'' if record.total == 1 else 's'}. The chart shows each iteration's values at "
         "its end; choose an iteration to see its numbers. The graph above is the last "
         "iteration's."

@@ -54,3 +54,25 @@ def test_section_appears_for_the_tutorial_s_training_block(at: AppTest) -> None:
     # Back to a program without a loop: the section goes away.
     at.text_area(key="lab_code").input(PRESETS[0].source).run()
     assert "Training loop" not in _headers(at)
+
+
+def test_a_loop_that_errors_halfway_still_shows_its_iterations(at: AppTest) -> None:
+    source = (
+        "w = torch.tensor(1.0, requires_grad=True)\n"
+        "for i in range(10):\n"
+        "    loss = (w * 3 - 1) ** 2\n"
+        "    loss.backward()\n"
+        "    with torch.no_grad():\n"
+        "        w -= 0.05 * w.grad\n"
+        "        w.grad.zero_()\n"
+        "    if i == 6:\n"
+        "        loss = torch.ones(2) @ torch.ones(3)\n"
+    )
+    at.text_area(key="lab_code").input(source).run()
+    assert not at.exception
+    assert "Training loop" in _headers(at)
+    (caption,) = _section_captions(at)
+    assert caption.startswith("The loop at line 2 finished 6 iterations.")
+    warnings = [w.value for w in at.warning]
+    assert any("stopped with an error during iteration 6" in w for w in warnings), warnings
+    assert at.session_state["lab_result"].loops.iterations == tuple(range(6))
