@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from editor import run_editor, set_code
 from playwright.sync_api import Locator, Page, expect
 from streamlit_server import TIMEOUT_MS, free_port, start_server, stop_server
 from waits import SLOW_MS, wait_for_lesson
@@ -65,16 +66,9 @@ print(loss.item())
 
 
 def type_program(page: Page, code: str) -> None:
-    """Put `code` in the lab's editor and run it; returns once its run has ended.
-
-    The one place this file types code: swap it when the text area becomes an editor.
-    """
-    box = page.get_by_role("textbox", name="Your PyTorch code")
-    box.click()
-    box.press("Control+A")
-    box.fill(code)
-    expect(box).to_have_value(code)
-    page.get_by_role("button", name="Run ▶").click()
+    """Put `code` in the lab's editor and run it; returns once its run has ended."""
+    set_code(page, code)
+    run_editor(page)
     wait_for_lesson(page, LAB, TIMEOUT_MS, lab_code=code)
 
 
