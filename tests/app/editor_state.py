@@ -1,8 +1,9 @@
-"""AppTest's side of the code editor component (`playground.ui.editor`).
+"""AppTest's side of the code editor and the graph view (`playground.ui.editor`,
+`graph_view`).
 
 AppTest cannot type into a component, so tests read the code the page sends the editor
 (its data) and send code as the editor's run does: its callback stores the program and
-notes that the browser has it.
+notes that the browser has it; the graph view is read as the DOT the page sends it.
 """
 
 from __future__ import annotations
@@ -25,3 +26,13 @@ def send_code(at: AppTest, code: str, key: str = "lab_code") -> AppTest:
     at.session_state[key] = code
     at.session_state[f"{key}_echo"] = code
     return at.run()
+
+
+def shown_dot(at: AppTest, key: str | None = None) -> str:
+    """The DOT the page gives a graph view (the one mounted under `key`, or the only
+    one on the page); the browser lays it out."""
+    views = [e for e in at.get("bidi_component") if "dot" in json.loads(e.proto.json or "{}")]
+    if key is not None:
+        views = [e for e in views if e.proto.id.endswith(f"-{key}")]
+    assert len(views) == 1, f"expected one graph view {key or ''}, found {len(views)}"
+    return json.loads(views[0].proto.json)["dot"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from editor_state import send_code, shown_code
+from editor_state import send_code, shown_code, shown_dot
 from streamlit.testing.v1 import AppTest
 
 from playground.presets import PRESETS, TUTORIAL_TRAINING
@@ -29,7 +29,7 @@ def _printed(at: AppTest) -> str:
 
 
 def _dot(at: AppTest) -> str:
-    return at.get("graphviz_chart")[0].proto.spec
+    return shown_dot(at)
 
 
 def test_lands_on_the_lab_with_the_tutorial_graph(at: AppTest) -> None:

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from editor_state import send_code, shown_code
 from streamlit.testing.v1 import AppTest
 
 from playground.presets import PRESETS, TUTORIAL_TRAINING
@@ -33,7 +34,7 @@ def _section_captions(at: AppTest) -> list[str]:
 
 
 def test_no_section_for_the_tutorial_s_first_program(at: AppTest) -> None:
-    assert at.text_area(key="lab_code").value == PRESETS[0].source  # y = w * x + b
+    assert shown_code(at) == PRESETS[0].source  # y = w * x + b
     assert not at.exception
     assert "Computation graph" in _headers(at)
     assert "Training loop" not in _headers(at)
@@ -41,7 +42,7 @@ def test_no_section_for_the_tutorial_s_first_program(at: AppTest) -> None:
 
 
 def test_section_appears_for_the_tutorial_s_training_block(at: AppTest) -> None:
-    at.text_area(key="lab_code").input(TUTORIAL_TRAINING).run()
+    send_code(at, TUTORIAL_TRAINING)
     assert not at.exception
     assert "Training loop" in _headers(at)
     (caption,) = _section_captions(at)
@@ -52,7 +53,7 @@ def test_section_appears_for_the_tutorial_s_training_block(at: AppTest) -> None:
     _, printed = run_plain(TUTORIAL_TRAINING.replace("print(loss)", "print(loss.item())"))
     assert loops.series["loss"][-1] == float(printed.strip())
     # Back to a program without a loop: the section goes away.
-    at.text_area(key="lab_code").input(PRESETS[0].source).run()
+    send_code(at, PRESETS[0].source)
     assert "Training loop" not in _headers(at)
 
 
@@ -68,7 +69,7 @@ def test_a_loop_that_errors_halfway_still_shows_its_iterations(at: AppTest) -> N
         "    if i == 6:\n"
         "        loss = torch.ones(2) @ torch.ones(3)\n"
     )
-    at.text_area(key="lab_code").input(source).run()
+    send_code(at, source)
     assert not at.exception
     assert "Training loop" in _headers(at)
     (caption,) = _section_captions(at)

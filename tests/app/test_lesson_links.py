@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from editor_state import shown_code
+from editor_state import shown_code, shown_dot
 from streamlit.testing.v1 import AppTest
 
 from playground.presets import TUTORIAL_FIRST
@@ -32,7 +32,7 @@ def test_lab_link_restores_code_and_views() -> None:
     assert not at.exception
     assert shown_code(at) == code
     assert at.toggle(key="lab_raw").value is True
-    assert "AccumulateGrad" in at.get("graphviz_chart")[0].proto.spec
+    assert "AccumulateGrad" in shown_dot(at, "lab_graph_raw")
     assert not at.warning
 
 

@@ -9,13 +9,12 @@ the server changing the code (a preset) while the learner's edits still reach it
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from conftest import SCREENSHOT_DIR
 from editor import LAB_LABEL, TOUR_LABEL, code_text, editor, expect_code, set_code
 from playwright.sync_api import Browser, Page, expect
-from streamlit_server import VIEWPORT, free_port, start_server, stop_server
+from streamlit_server import VIEWPORT
 from test_lab import (
     SHARED_PRESET,
     expect_error,
@@ -296,23 +295,12 @@ def test_tour_program_runs_from_its_run_button(page: Page, server_url: str) -> N
 # ---------------------------------------------------------------- dark mode
 
 
-@pytest.fixture(scope="module")
-def dark_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A server of our own with Streamlit's dark theme."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("dark") / "server.log"
-    process = start_server(port, log, env={"STREAMLIT_THEME_BASE": "dark"})
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop_server(process)
-
-
-def test_dark_theme_colours_are_dark_and_readable(browser: Browser, dark_server: str) -> None:
-    context = browser.new_context(viewport=VIEWPORT)
+def test_dark_theme_colours_are_dark_and_readable(browser: Browser, server_url: str) -> None:
+    """A system set to dark gets the dark theme; the editor takes its colours."""
+    context = browser.new_context(viewport=VIEWPORT, color_scheme="dark")
     try:
         page = context.new_page()
-        page.goto(dark_server, wait_until="domcontentloaded")
+        page.goto(server_url, wait_until="domcontentloaded")
         open_lab(page)
         set_code(page, HIGHLIGHTED)
         expect(host(page).locator(".agp-ed-dark")).to_have_count(1)

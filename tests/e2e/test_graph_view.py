@@ -8,9 +8,8 @@ and, as a second check, its font-size times the SVG's on-screen scale; both must
 least 14 px. The contrast of every node text against its node's fill is computed in the
 page (WCAG 2 relative luminance) and must be at least 4.5:1.
 
-Dark mode: the app's config pins `theme.base = "light"` until the theme work lands, so
-the dark runs use a server of their own started with STREAMLIT_THEME_BASE=dark, and a
-browser context with `color_scheme="dark"` (what a system dark setting gives).
+Dark mode: the app follows the system setting, so the dark runs use the shared server
+and a browser context with `color_scheme="dark"` (what a system dark setting gives).
 
 Screenshots go to the e2e screenshot folder (conftest.SCREENSHOT_DIR), named by test.
 """
@@ -24,7 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import SCREENSHOT_DIR
 from playwright.sync_api import Browser, Locator, Page, expect
-from streamlit_server import TIMEOUT_MS, free_port, start_server, stop_server
+from streamlit_server import TIMEOUT_MS
 from test_lab import open_lab, pick_preset, run_code, wait_for_graph
 from waits import SLOW_MS, wait_for_lesson
 
@@ -84,18 +83,6 @@ CONTRASTS = """(root) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def dark_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A server of this module's own whose theme is dark."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("dark-server") / "server.log"
-    process = start_server(port, log, env={"STREAMLIT_THEME_BASE": "dark"})
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop_server(process)
-
-
 @pytest.fixture
 def open_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
     """open_page(size, scheme, touch=False): the lab in a new context of that size and
@@ -109,7 +96,7 @@ def open_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Call
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
-        url = request.getfixturevalue("dark_server_url" if scheme == "dark" else "server_url")
+        url = request.getfixturevalue("server_url")
         page.goto(url)
         open_lab(page)
         wait_drawn(page)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from editor import run_editor, set_code
 from playwright.sync_api import Locator, Page, expect
-from streamlit_server import TIMEOUT_MS, free_port, start_server, stop_server
+from streamlit_server import TIMEOUT_MS
 from waits import SLOW_MS, wait_for_lesson
 
 from playground.presets import TUTORIAL_TRAINING
@@ -286,18 +286,12 @@ def test_text_contrast_in_the_light_theme(page: Page) -> None:
     assert_readable(page)
 
 
-def test_dark_theme_colours_the_chart_and_keeps_contrast(browser, tmp_path: Path) -> None:
-    """A server of its own in Streamlit's dark theme: the chart takes its colours."""
-    port = free_port()
-    server = start_server(
-        port,
-        tmp_path / "dark.log",
-        env={"STREAMLIT_THEME_BASE": "dark", "PLAYGROUND_WORKERS": "1"},
-    )
-    context = browser.new_context(viewport=PROJECTOR)
+def test_dark_theme_colours_the_chart_and_keeps_contrast(browser, server_url: str) -> None:
+    """A system set to dark gets the dark theme: the chart takes its colours."""
+    context = browser.new_context(viewport=PROJECTOR, color_scheme="dark")
     try:
         page = context.new_page()
-        page.goto(f"http://127.0.0.1:{port}", wait_until="domcontentloaded")
+        page.goto(server_url, wait_until="domcontentloaded")
         expect(page.get_by_role("heading", name="Expression lab")).to_be_visible(timeout=SLOW_MS)
         wait_for_lesson(page, LAB, SLOW_MS)
         type_program(page, NN_MODEL)
@@ -310,4 +304,3 @@ def test_dark_theme_colours_the_chart_and_keeps_contrast(browser, tmp_path: Path
         page.screenshot(path=SCREENSHOT_DIR / "loop_chart_dark.png")
     finally:
         context.close()
-        stop_server(server)
