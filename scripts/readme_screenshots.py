@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.local_server import CHROMIUM_ARGS, free_port, start_server  # noqa: E402
 
 ASSETS = ROOT / "assets"
-SIZE = {"width": 1440, "height": 900}
+SIZE = {"width": 1440, "height": 1000}
 WAIT_MS = 120_000
 
 
