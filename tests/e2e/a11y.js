@@ -11,7 +11,9 @@ window.__a11y = {
     const s = ctx.fillStyle;
     if (s.startsWith("#")) return [1, 3, 5].map((i) => parseInt(s.slice(i, i + 2), 16)).concat([1]);
     const m = s.match(/[\d.]+/g).map(Number);
-    return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1];
+    // color-mix() comes back as `color(srgb r g b [/ a])` with channels from 0 to 1.
+    const scale = s.startsWith("color(") ? 255 : 1;
+    return [m[0] * scale, m[1] * scale, m[2] * scale, m.length > 3 ? m[3] : 1];
   };
   const over = (top, under) => {  // top composited over an opaque `under`
     const a = top[3];
