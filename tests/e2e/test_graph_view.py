@@ -322,7 +322,7 @@ def test_stepping_through_backward_keeps_the_zoom_and_the_layout(open_page, sche
     button(page, "Zoom in").click()
     zoomed = scale(page)
     count = rendered(page)
-    page.get_by_role("button", name="Next ▶").click()
+    page.get_by_role("button", name="Next", exact=True).click()
     expect(page.get_by_text("Step 1 of 3")).to_be_visible()
     wait_rendered_after(page, count)
     assert scale(page) == pytest.approx(zoomed), "a step kept the learner's zoom"
@@ -334,13 +334,13 @@ def test_stepping_through_backward_keeps_the_zoom_and_the_layout(open_page, sche
     button(page, "Left to right").click()
     wait_rendered_after(page, count)
     count = rendered(page)
-    page.get_by_role("button", name="Next ▶").click()
+    page.get_by_role("button", name="Next", exact=True).click()
     expect(page.get_by_text("Step 2 of 3")).to_be_visible()
     wait_rendered_after(page, count)
     expect(button(page, "Left to right")).to_have_attribute("aria-pressed", "true")
     wide = svg_box(page)
     assert wide["width"] > wide["height"], wide
-    page.get_by_role("button", name="Next ▶").click()
+    page.get_by_role("button", name="Next", exact=True).click()
     expect(page.get_by_text("Done: every leaf's .grad")).to_be_visible()
     # The leaf's answer, hidden before the walk, shows once the walk reaches it.
     grad = view(page).locator("svg .node text", has_text="grad 7")
