@@ -181,6 +181,9 @@ window.__a11y = {
     const cs = getComputedStyle(el);
     const cut = cs.textOverflow === "ellipsis" || cs.overflowX === "hidden" || cs.overflow === "hidden";
     if (!cut || !el.textContent.trim()) continue;
+    // The graph view is a pan-and-zoom surface: what lies past its edge is reached by
+    // panning (and Fit), not cut off.
+    if (el.closest(".gvw-viewport")) continue;
     if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) {
       out.push({ text: el.textContent.trim().slice(0, 80), tag: el.tagName.toLowerCase(),
         testid: (el.closest("[data-testid]") || {}).dataset?.testid || "",
