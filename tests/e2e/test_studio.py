@@ -64,7 +64,8 @@ PLAYER_HOLDS = """([first, last]) => {
 def wait_for_player_run(page: Page, losses: list[float]) -> None:
     """Until the player holds the run with these `losses` (its new data reached the page)."""
     first = losses[0] if math.isfinite(losses[0]) else None
-    page.wait_for_function(PLAYER_HOLDS, arg=[first, len(losses) - 1], polling=100)
+    # A new run trains in a worker first: on a busy machine that can take a while.
+    page.wait_for_function(PLAYER_HOLDS, arg=[first, len(losses) - 1], polling=100, timeout=SLOW_MS)
 
 
 def wait_for_frames(page: Page, frames: int) -> None:
