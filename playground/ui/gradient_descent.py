@@ -13,6 +13,7 @@ from playground.training.descent import TrainConfig
 from playground.training.replay import Replay, fingerprint, replay
 from playground.ui import controls
 from playground.ui.frame import page_frame
+from playground.ui.graph_view import graph_view
 from playground.ui.lesson import DESCENT, field, hidden
 from playground.ui.player import ensure_plotly_js, player
 
@@ -151,7 +152,7 @@ def _detail(shown: Replay, epoch: int) -> None:
     if config.optimizer != "manual":
         st.caption("With an optimizer, `optimizer.step()` makes this update (its own rule).")
     with st.expander(f"Autograd graph of epoch {epoch}'s loss, with its gradients"):
-        st.graphviz_chart(render_dot(shown.epoch_graph(epoch)), width="stretch")
+        graph_view(render_dot(shown.epoch_graph(epoch)), key="gd_epoch_graph")
 
 
 def _body() -> None:

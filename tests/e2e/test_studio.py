@@ -119,6 +119,17 @@ def test_step_advances_exactly_one_epoch_and_reset_restarts(page: Page, server_u
     assert loss_points(page) == 1
 
 
+def test_an_epoch_s_autograd_graph_is_drawn_in_the_graph_view(page: Page, server_url: str) -> None:
+    """The epoch in detail shows its loss's graph, laid out in the browser, readable."""
+    open_studio(page, server_url)
+    page.click(".agp-step")
+    expect(page.get_by_text("Epoch 0 in numbers (epoch 0 → 1)")).to_be_visible()
+    page.get_by_text("Autograd graph of epoch 0's loss, with its gradients").click()
+    node = page.locator(".gvw svg .node text", has_text="DivBackward0")
+    expect(node).to_be_visible(timeout=SLOW_MS)
+    assert node.bounding_box()["height"] >= 14
+
+
 def test_the_player_shows_the_stop_message_s_code_as_code(page: Page, server_url: str) -> None:
     """The stop message is Markdown beside the player; in the player its `code` spans
     are <code> elements, not raw backticks (red team)."""
