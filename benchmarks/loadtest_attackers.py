@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from benchmarks.st_protocol import ProtocolError, StreamlitSession, string_state
+from benchmarks.st_protocol import ProtocolError, StreamlitSession, code_run_state
 
 _VIEWS = "".join(f"v{i} = y[{i}]\n" for i in range(20))
 _UPDATES = "".join(f"    v{i} += 1\n" for i in range(20))
@@ -66,7 +66,7 @@ async def attacker(port: int, seed: int, until: float, record: AttackRecord) -> 
         names = list(HOSTILE)
         while time.monotonic() < until:
             name = rng.choice(names)
-            edit = [string_state(session.widget_id("Your PyTorch code"), HOSTILE[name])]
+            edit = [code_run_state(session, HOSTILE[name])]
             outcome = await session.rerun(edit)
             record.latencies.append(outcome.latency_s)
             said = outcome.errors[0][:70] if outcome.errors else f"no error box ({outcome.status})"
@@ -98,14 +98,13 @@ async def canceller(port: int, seed: int, until: float, record: AttackRecord) ->
     try:
         await session.connect()
         await session.rerun()
-        code_id = session.widget_id("Your PyTorch code")
         reader = asyncio.create_task(_read_all(session, finished))
         burst = 0
         while time.monotonic() < until:
             burst += 1
             for edit in range(BURST_EDITS):
                 program = _SLOW.format(n=300 + edit + 100 * (burst % 3))
-                await session.send_rerun([string_state(code_id, program)])
+                await session.send_rerun([code_run_state(session, program)])
                 last = time.perf_counter()
                 await asyncio.sleep(BURST_GAP_S)
             done = await _finished_after(finished, last, session.timeout_s)

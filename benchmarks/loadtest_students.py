@@ -22,9 +22,9 @@ from benchmarks.st_protocol import (
     ProtocolError,
     RunOutcome,
     StreamlitSession,
+    code_run_state,
     number_state,
     select_slider_state,
-    string_state,
 )
 
 DESCENT = "gradient-descent"
@@ -84,7 +84,7 @@ async def lab_round(
 ) -> None:
     """Edit the code, then change a leaf's number box (when the program has `w`)."""
     code = program(rng)
-    edit = [string_state(session.widget_id("Your PyTorch code"), code)]
+    edit = [code_run_state(session, code)]
     await timed(record, "edit code", session.rerun(edit))
     await asyncio.sleep(rng.uniform(*think))
     if "w" in session.widgets:

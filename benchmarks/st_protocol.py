@@ -16,6 +16,7 @@ Loopback only: `connect` refuses any host but 127.0.0.1.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from dataclasses import dataclass, field
 
@@ -78,8 +79,10 @@ class _RunReader:
             self.outcome.errors.append(f"exception: {body.type}: {body.message}")
         elif kind == "alert" and body.format == Alert.ERROR:
             self.outcome.errors.append(f"st.error: {body.body[:200]}")
-        elif kind == "graphviz_chart":
-            self.outcome.graphs += 1
+        elif kind == "graphviz_chart" or (kind == "bidi_component" and '"dot"' in body.json):
+            self.outcome.graphs += 1  # st.graphviz_chart or our graph view (its data: DOT)
+        if kind == "bidi_component":  # a component, named for the key it was mounted with
+            self.outcome.widgets[f"component:{body.id.rsplit('-', 1)[-1]}"] = body.id
         elif body is not None and hasattr(body, "id") and hasattr(body, "label") and body.id:
             self.outcome.widgets[body.label] = body.id
             state = shown_state(kind, body)
@@ -98,6 +101,7 @@ class StreamlitSession:
         self.widgets: dict[str, str] = {}  # label -> id, from the last finished run
         self.states: dict[str, WidgetState] = {}  # id -> value, as the browser would send
         self._ws: websockets.ClientConnection | None = None
+        self.runs_sent = 0  # programs sent through the editor (each needs a new sequence)
 
     async def connect(self, host: str = HOST) -> None:
         """Open the socket as the frontend does (subprotocol `streamlit`)."""
@@ -238,6 +242,18 @@ def shown_state(kind: str, body) -> WidgetState | None:
 def string_state(widget_id: str, value: str) -> WidgetState:
     """A text widget's new value (text_area, selectbox)."""
     return WidgetState(id=widget_id, string_value=value)
+
+
+def component_state(widget_id: str, state: dict) -> WidgetState:
+    """A component's state as its browser side sets it (`setStateValue`): JSON."""
+    return WidgetState(id=widget_id, json_value=json.dumps(state))
+
+
+def code_run_state(session: StreamlitSession, code: str) -> WidgetState:
+    """What the lab's editor sends on Ctrl+Enter: its code with a new sequence number."""
+    session.runs_sent += 1
+    run = {"code": code, "seq": f"protocol-{id(session)}-{session.runs_sent}"}
+    return component_state(session.widget_id("component:lab_code_editor"), {"run": run})
 
 
 def number_state(widget_id: str, value: float) -> WidgetState:
