@@ -54,11 +54,14 @@ def _dot(*args: str, source: str) -> str:
 
 
 def _svg_text(source: str) -> dict[str, list[str]]:
-    """Node id (its <title>) -> the lines of text Graphviz drew in it."""
+    """Node id (its <title>) -> the lines of text Graphviz drew in it.
+
+    A node's group is `<g class="node leaf shared">`: Graphviz puts our DOT `class` after
+    its own `node`, so the group is found by that first word."""
     root = ET.fromstring(_dot("-Tsvg", source=source))
     found = {}
     for group in root.iter(f"{SVG}g"):
-        if group.get("class") == "node":
+        if (group.get("class") or "").split()[:1] == ["node"]:
             title = group.find(f"{SVG}title").text
             found[title] = [t.text or "" for t in group.iter(f"{SVG}text")]
     return found
@@ -136,7 +139,8 @@ def _reference(graph: Graph, **step) -> graphviz.Digraph:
         node = next(n for n in graph.nodes if n.id == edge.src)
         text = _literal(f"{node.name or node.label} (shared)")
         copy = f"{edge.src}_use{index}"
-        dot.node(copy, label=text, **styles[edge.src], fontsize="11", margin="0.04")
+        attrs = {**styles[edge.src], "class": f"{styles[edge.src]['class']} shared"}
+        dot.node(copy, label=text, **attrs, fontsize="11", margin="0.04")
         dot.edge(copy, edge.dst, style="dashed")
     return dot
 

@@ -10,6 +10,7 @@ const PX_PER_PT = 4 / 3; // Graphviz sizes are points; the SVG is drawn 1 pt = 4
 // node text is at least 14 px tall (0.8 * 18.7 = 14.9 px) however big the graph is.
 const MIN_START = 0.8;
 const MAX_START = 1.25; // a small graph grows to fill its viewport, up to this
+const MAX_FIT = 3; // Fit (and full screen's first view) grows a small graph up to this
 const MIN_SCALE = 0.05;
 const MAX_SCALE = 8;
 const STEP = 1.25; // one press of + or -
@@ -116,23 +117,30 @@ function createView(root) {
   }
 
   // The view a graph opens with: readable (never below MIN_START), as large as fits.
+  // Full screen is for projecting, so its first view keeps that floor too (a big graph
+  // is panned, from its start, rather than shrunk; Fit still shows all of it) and lets
+  // a small graph grow as far as Fit would.
   function startView() {
+    const full = isFull();
     const width = viewport.clientWidth;
-    const fit = Math.min((width - 2 * PAD) / v.w, (maxHeight() - 2 * PAD) / v.h);
-    const s = clamp(fit, MIN_START, MAX_START);
-    if (!isFull()) viewport.style.height = `${Math.round(Math.min(v.h * s + 2 * PAD, maxHeight()))}px`;
+    const room = full ? viewport.clientHeight : maxHeight();
+    const fit = Math.min((width - 2 * PAD) / v.w, (room - 2 * PAD) / v.h);
+    const s = clamp(fit, MIN_START, full ? MAX_FIT : MAX_START);
+    if (!full) viewport.style.height = `${Math.round(Math.min(v.h * s + 2 * PAD, maxHeight()))}px`;
     const height = viewport.clientHeight;
     const x = v.w * s + 2 * PAD <= width ? [v.w / 2, width / 2] : [0, PAD];
     const y = v.h * s + 2 * PAD <= height ? [v.h / 2, height / 2] : [0, PAD];
     place(s, x, y);
     v.touched = false;
+    root.dataset.view = full ? "full-start" : "start"; // which view was placed last (tests wait on it)
   }
 
   function fit() {
     const width = viewport.clientWidth, height = viewport.clientHeight;
-    const s = clamp(Math.min((width - 2 * PAD) / v.w, (height - 2 * PAD) / v.h), MIN_SCALE, 3);
+    const s = clamp(Math.min((width - 2 * PAD) / v.w, (height - 2 * PAD) / v.h), MIN_SCALE, MAX_FIT);
     place(s, [v.w / 2, width / 2], [v.h / 2, height / 2]);
     v.touched = true;
+    root.dataset.view = "fit";
   }
 
   function zoomBy(factor) {
@@ -156,7 +164,7 @@ function createView(root) {
     fullButton.textContent = full ? "Exit full screen" : "Full screen";
     root.classList.toggle("gvw-is-full", full);
     if (!v.pz) return;
-    requestAnimationFrame(() => (full ? fit() : startView()));
+    requestAnimationFrame(startView);
   }
 
   async function toggleFull() {
@@ -241,7 +249,7 @@ function createView(root) {
       stage.style.visibility = "";
     }
     // Stepping through backward() redraws the same nodes: keep the learner's view.
-    if (!same) isFull() ? fit() : startView();
+    if (!same) startView();
     root.dataset.renders = String(Number(root.dataset.renders || 0) + 1);
   }
 

@@ -209,6 +209,37 @@ def test_node_text_is_readable_without_clicking(open_page, size: str, scheme: st
           f"{min(s['font'] for s in neuron):.1f} px")  # fmt: skip
 
 
+def test_full_screen_keeps_node_text_readable_and_fit_still_shows_it_all(open_page) -> None:
+    """Full screen is for projecting: its first view never shrinks the text below the
+    inline view's floor (it pans instead); Fit is still one press away."""
+    page = open_page("1280x720", "light")
+    pick_preset(page, NEURON)
+    wait_for_graph(page, ["tanh", "TanhBackward0", "w1", "x2"])
+    inline = min(s["font"] for s in assert_readable(page, "neuron inline 1280x720"))
+    button(page, "Full screen").click()
+    page.wait_for_function(
+        "() => document.fullscreenElement?.classList.contains('gvw')"
+        " && document.fullscreenElement.dataset.view === 'full-start'"
+    )
+    full = assert_readable(page, "neuron full screen 1280x720")
+    assert_placed(page, "neuron full screen 1280x720")
+    screenshot(page, "neuron-full-screen-1280x720")
+    print(f"neuron 1280x720: smallest node text inline {inline:.1f} px, full screen "
+          f"{min(s['box'] for s in full):.1f} / {min(s['font'] for s in full):.1f} px")  # fmt: skip
+    start = scale(page)
+    button(page, "Fit").click()
+    page.wait_for_function("() => document.querySelector('.gvw').dataset.view === 'fit'")
+    page.wait_for_function("""() => {
+      const v = document.querySelector('.gvw-viewport').getBoundingClientRect();
+      const g = document.querySelector('.gvw-stage svg').getBoundingClientRect();
+      return g.left >= v.left - 1 && g.right <= v.right + 1 && g.top >= v.top - 1
+        && g.bottom <= v.bottom + 1;
+    }""")  # fmt: skip
+    assert scale(page) <= start + 1e-3
+    button(page, "Exit full screen").click()
+    page.wait_for_function("() => document.fullscreenElement === null")
+
+
 def test_a_big_graph_keeps_its_text_size_and_pans_in_a_bounded_viewport(open_page) -> None:
     page = open_page("1280x720", "light")
     code = "w = torch.tensor(1.5, requires_grad=True)\ny = w\nfor i in range(12):\n"
