@@ -1,7 +1,8 @@
 """End-to-end: the code editor (CodeMirror in a component) in the lab and the tour.
 
 Highlighting and line numbers, the run's error marked at its line and column with the
-message on hover, Ctrl/Cmd+Enter runs, Tab indents and Escape-then-Tab leaves,
+message on hover, Ctrl/Cmd+Enter runs, Tab indents once the learner is editing (tabbing
+through the page passes the editor unchanged) and Escape-then-Tab leaves,
 completion from the sandbox's allow-list, a touch screen, dark mode's contrast, and
 the server changing the code (a preset) while the learner's edits still reach it.
 """
