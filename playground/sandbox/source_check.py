@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 
 from .core.budgets import Budgets
 from .core.errors import BudgetExceeded, NotAllowed, SyntaxProblem
@@ -87,6 +88,7 @@ def parse_program(source: str, budgets: Budgets) -> ast.Module:
             hint="Shorten the program.",
         )
     tree = _parse(source)
+    _columns_in_characters(tree, source)
     _vet(tree, budgets)
     check_placement(tree)
     return tree
@@ -114,6 +116,31 @@ def _null_location(source: str) -> tuple[int | None, int | None]:
     """Line (1-based) and column of the first null byte, which the parser cannot point at."""
     at = source.index("\x00")
     return source.count("\n", 0, at) + 1, at - (source.rfind("\n", 0, at) + 1)
+
+
+def _columns_in_characters(tree: ast.Module, source: str) -> None:
+    """Rewrite every node's columns from UTF-8 bytes (what `ast` counts) to characters.
+
+    Errors point at `col_offset`; the editor's marker, the error panel's caret and a
+    learner all count characters, so after `'ππ'` a byte column lands too far right.
+    Converting the tree once, here, makes every later location (refusals, runtime
+    errors, the trace) agree with `SyntaxError.offset`, which already counts characters.
+    """
+    if source.isascii():
+        return
+    lines = re.split(r"\r\n|\r|\n", source)
+    for node in ast.walk(tree):
+        for line_field, col_field in (("lineno", "col_offset"), ("end_lineno", "end_col_offset")):
+            line, col = getattr(node, line_field, None), getattr(node, col_field, None)
+            if line is None or col is None or not 0 < line <= len(lines):
+                continue
+            text = lines[line - 1]
+            if not text.isascii():
+                setattr(
+                    node,
+                    col_field,
+                    len(text.encode("utf-8", "surrogatepass")[:col].decode("utf-8", "ignore")),
+                )
 
 
 def _col(offset: int | None) -> int | None:

@@ -62,7 +62,7 @@ function mount(entry, host, data, mod) {
   bar.className = "agp-ed-bar";
   const hint = document.createElement("span");
   hint.className = "agp-ed-hint";
-  hint.textContent = "Ctrl+Enter runs · Tab indents · Esc then Tab leaves";
+  hint.textContent = "Ctrl+Enter runs · Tab indents once you click or type · Esc then Tab leaves";
   if (data.run_button) {
     const run = document.createElement("button");
     run.type = "button";

@@ -1,7 +1,8 @@
 """End-to-end: the code editor (CodeMirror in a component) in the lab and the tour.
 
 Highlighting and line numbers, the run's error marked at its line and column with the
-message on hover, Ctrl/Cmd+Enter runs, Tab indents and Escape-then-Tab leaves,
+message on hover, Ctrl/Cmd+Enter runs, Tab indents once the learner is editing (tabbing
+through the page passes the editor unchanged) and Escape-then-Tab leaves,
 completion from the sandbox's allow-list, a touch screen, dark mode's contrast, and
 the server changing the code (a preset) while the learner's edits still reach it.
 """
@@ -179,6 +180,57 @@ def test_tab_indents_shift_tab_dedents_and_escape_tab_leaves(lab: Page) -> None:
     expect_code(lab, "for i in range(2):\n    print(i)")  # and did not indent
     inside = lab.evaluate("() => !!document.activeElement.closest('.cm-editor')")
     assert not inside, "focus stayed in the editor"
+
+
+IN_EDITOR = "() => !!document.activeElement?.closest('.cm-editor')"
+
+
+def test_tabbing_through_the_lab_does_not_edit_the_program(lab: Page) -> None:
+    """A keyboard user passing through: focus that arrived by Tab leaves with the next
+    Tab (and Shift+Tab), so the program is never indented on the way."""
+    wait_for_lab_code(lab, TUTORIAL_FIRST)
+    before = code_text(lab)
+    lab.get_by_role("combobox", name="Start from an example").focus()
+    visited = False
+    for _ in range(12):  # from the picker, through the editor, and past it
+        lab.keyboard.press("Tab")
+        inside = lab.evaluate(IN_EDITOR)
+        if visited and not inside:
+            break
+        visited = visited or inside
+    assert visited, "Tab never reached the editor"
+    assert not lab.evaluate(IN_EDITOR), "the editor kept the focus"
+    lab.keyboard.press("Shift+Tab")  # back into the editor, and out again backwards
+    assert lab.evaluate(IN_EDITOR)
+    lab.keyboard.press("Shift+Tab")
+    assert not lab.evaluate(IN_EDITOR)
+    assert code_text(lab) == before
+
+    # Back in by keyboard, then a click in the text: now the learner is editing.
+    lab.keyboard.press("Tab")
+    editor(lab).get_by_text("print", exact=False).first.click()
+    lab.keyboard.press("Home")
+    lab.keyboard.press("Tab")
+    after = code_text(lab)
+    assert after != before and after.replace("    ", "", 1) == before, after
+
+
+def test_the_error_marker_counts_characters_on_a_non_ascii_line(lab: Page) -> None:
+    """ast counts UTF-8 bytes; the marker must sit on the word, not 6 characters on."""
+    code = "import torch\ns = '😀ππ'; t = nope + 1\n"
+    expected = run(code).error
+    assert expected is not None and expected.line == 2, expected
+    set_code(lab, code)
+    editor(lab).press("Control+Enter")
+    wait_for_lab_code(lab, code)
+    expect(host(lab).locator(".cm-lintRange-error")).to_have_text("nope")
+    # The error panel's caret line points at the same character.
+    expect_error(lab, "Line 2")
+    line = code.splitlines()[1]
+    caret = " " * line.index("nope") + "^"
+    panel = lab.get_by_test_id("stCode").filter(has_text="  2 | s = ")
+    expect(panel).to_contain_text(f"  2 | {line}\n    | {caret}")
+    shot(lab, "editor-error-non-ascii")
 
 
 def test_completion_offers_only_what_the_sandbox_runs(lab: Page) -> None:

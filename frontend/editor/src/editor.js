@@ -1,6 +1,8 @@
 // The playground's code editor: CodeMirror 6 with Python, line numbers, the run's
-// error as a lint diagnostic, Ctrl/Cmd+Enter to run, Tab to indent (Escape then Tab
-// leaves: CodeMirror's escape hatch, so keyboard users are never trapped), and
+// error as a lint diagnostic, Ctrl/Cmd+Enter to run, Tab to indent once the learner is
+// editing (a click or a key in the text; focus that arrived by Tab moves on with the
+// next Tab, so tabbing through the page never edits the program; Escape then Tab
+// leaves too: keyboard users are never trapped), and
 // completion from the sandbox's allow-list only (the server sends it as data).
 // playground/ui/editor.js imports this module and wires it to Streamlit.
 
@@ -9,7 +11,7 @@ import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
   drawSelection, highlightSpecialChars,
 } from "@codemirror/view";
-import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+import { defaultKeymap, history, historyKeymap, indentMore, indentLess } from "@codemirror/commands";
 import {
   LanguageSupport, syntaxHighlighting, indentOnInput, bracketMatching, indentUnit,
 } from "@codemirror/language";
@@ -76,8 +78,11 @@ function completionSource(getData) {
 // the word at the column, or one character (the line's last one past its end).
 function errorRange(doc, lineNo, col) {
   const line = doc.line(Math.min(Math.max(lineNo, 1), doc.lines));
-  const start = Math.min(Math.max(col ?? 0, 0), line.length);
-  const word = /^\w+/.exec(line.text.slice(start));
+  // The sandbox counts characters (code points, as Python does); CodeMirror's offsets
+  // are UTF-16 units, two for an emoji.
+  const units = [...line.text].slice(0, Math.max(col ?? 0, 0)).join("").length;
+  const start = Math.min(units, line.length);
+  const word = /^[\p{L}\p{N}_]+/u.exec(line.text.slice(start));
   let from = line.from + start;
   let to = from + (word ? word[0].length : 1);
   if (to > line.to) { from = Math.max(line.from, line.to - 1); to = line.to; }
@@ -118,6 +123,15 @@ export function mountEditor(parent, opts) {
   let data = opts.completions;
   const wrapper = parent;
   const contentAttrs = new Compartment();
+  // Whether Tab edits: not while focus only passes through (it arrived by Tab, or after
+  // Escape), so Tab and Shift+Tab move on; a click or any other key in the text means
+  // the learner is editing, and Tab indents from then until the editor loses focus.
+  let editing = false;
+  const tabKeys = keymap.of([{
+    key: "Tab",
+    run: (view) => editing && indentMore(view),
+    shift: (view) => editing && indentLess(view),
+  }]);
   const runKeys = keymap.of([
     // Ctrl+Enter and Cmd+Enter on every system (a Mac user may press either).
     { key: "Ctrl-Enter", run: (view) => { opts.onRun(view.state.doc.toString()); return true; } },
@@ -135,11 +149,24 @@ export function mountEditor(parent, opts) {
         icons: true, activateOnTyping: true }),
       lintGutter(),
       keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap,
-        ...completionKeymap, ...lintKeymap, indentWithTab]),
+        ...completionKeymap, ...lintKeymap]), tabKeys,
       contentAttrs.of(EditorView.contentAttributes.of({ "aria-label": opts.label })),
       EditorView.editorAttributes.of({ class: "agp-cm" }), EditorView.lineWrapping,
       EditorView.domEventHandlers({
-        blur: (_event, view) => { opts.onBlur(view.state.doc.toString()); return false; },
+        blur: (_event, view) => {
+          editing = false;
+          opts.onBlur(view.state.doc.toString());
+          return false;
+        },
+      }),
+      // Observers see every event, also the keys a keymap handles (Enter, arrows).
+      EditorView.domEventObservers({
+        mousedown: () => { editing = true; },
+        touchstart: () => { editing = true; },
+        keydown: (event) => {
+          if (event.key === "Escape") editing = false;
+          else if (!["Tab", "Shift", "Control", "Alt", "Meta"].includes(event.key)) editing = true;
+        },
       }),
       theme,
     ],
