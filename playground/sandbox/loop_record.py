@@ -12,8 +12,9 @@ runs in:
   of the program's models up to 16 elements (`model.0.weight`).
 
 Ints are not read: they are loop counters and counts, not values that train.
-Names bound before the loop whose value never changes in it (the learning rate, the
-data) are dropped when the loop ends. Values are read with `item()` / `tolist()`,
+A name bound before the loop (the learning rate, the data) takes a place only once its
+value differs from its value before the loop (its earlier iterations get that value),
+so constants never crowd out `loss`. Values are read with `item()` / `tolist()`,
 which read a tensor's data without making a tensor or an autograd node, outside the
 program's budgets, and the time the reading takes is given back to the program's
 clock. A value that cannot be read is skipped; nothing here raises into the program.
@@ -22,8 +23,9 @@ Bounded, whatever the loop's length: at most `MAX_POINTS` iterations are kept. E
 iteration is read until then; then every other kept one is dropped and only every
 second iteration read, and so on (kept: 0, s, 2s, ... for a stride s that doubles),
 plus always the final one. At most `MAX_SERIES` series and `MAX_TENSORS` small
-tensors are followed (the first met), names cut at `MAX_NAME` characters, and
-reading stops for the rest of the run once it has taken `MAX_SECONDS`.
+tensors are followed (the first met), names cut at `MAX_NAME` characters (kept
+distinct), and reading stops for the rest of the run once it has taken `MAX_SECONDS`,
+which is all the time given back to the program's deadline.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ MAX_TENSORS = 8
 MAX_TENSOR_ELEMENTS = 16
 MAX_NAME = 40
 MAX_MODULES = 64  # of one model, read for its parameters
+MAX_BEFORE = 200  # names bound before a loop that are looked at for their values
 MAX_SECONDS = 0.3  # of reading in one run (a tenth of the hosted time budget)
 _NUMBER_DTYPES = frozenset(
     {torch.float16, torch.bfloat16, torch.float32, torch.float64}
@@ -114,6 +117,10 @@ def _number(value: object) -> float | None:
     return None
 
 
+def _same(a: float, b: float) -> bool:
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
 def _newest(items: list) -> float | None:
     """A grown list's newest element, if it is a number (ints count here)."""
     value = items[-1]
@@ -164,8 +171,9 @@ class ReadingClock:
         return self.spent < MAX_SECONDS
 
     def charge(self, seconds: float) -> None:
+        given = min(seconds, max(MAX_SECONDS - self.spent, 0.0))  # never past the cap
         self.spent += seconds
-        self.ctx.deadline += seconds
+        self.ctx.deadline += given
 
 
 class LoopRun:
@@ -184,13 +192,26 @@ class LoopRun:
         self.shapes: dict[str, tuple[int, ...]] = {}
         self.lengths: dict[str, tuple[int, int]] = {}  # list name -> (id, length)
         self.leaves: dict[str, tuple[torch.Tensor, int, tuple[float, ...]]] = {}
-        # The data (small tensors not requiring grad, bound before the loop) are read
-        # only once changed in place: they must not take the places of `w` and `b`.
-        self.data = {
-            n: (v, v._version)
-            for n, v in scope.items()
-            if isinstance(v, torch.Tensor) and _small(v) and not v.requires_grad
-        }
+        self.labels: dict[str, str] = {}  # a name -> its (cut, distinct) label
+        # Names bound before the loop (the data, lr, ...) take a series or tensor place
+        # only once their value differs from the one before the loop: constants must
+        # not take the places of `loss`, `w` and `b`. Their earlier iterations are
+        # filled with that value, which is what it was.
+        start = time.monotonic()
+        self.numbers: dict[str, float] = {}
+        self.data: dict[str, tuple[torch.Tensor, int, tuple[float, ...]]] = {}
+        for n, v in list(scope.items())[:MAX_BEFORE]:
+            try:
+                if isinstance(v, torch.Tensor):
+                    if _small(v):
+                        self.data[n] = (v, v._version, _flat(v))
+                else:
+                    number = _number(v)
+                    if number is not None:
+                        self.numbers[n] = number
+            except Exception:
+                continue
+        self.looked = time.monotonic() - start  # charged with the first iteration's look
 
     def begin(self) -> None:
         """An iteration starts: remember the lists' lengths if it will be read."""
@@ -198,7 +219,8 @@ class LoopRun:
         if self.index % self.stride == 0 and self.clock.left():
             start = time.monotonic()
             self.lengths = {n: (id(v), len(v)) for n, v in self.scope.items() if type(v) is list}
-            self.clock.charge(time.monotonic() - start)
+            self.clock.charge(time.monotonic() - start + self.looked)
+            self.looked = 0.0
 
     def end(self) -> None:
         """An iteration ran through (or continued): read it if it is kept."""
@@ -232,11 +254,11 @@ class LoopRun:
             if was is not None and was[0] == id(value) and len(value) > was[1]:
                 number = _newest(value)
                 if number is not None:
-                    self._number(name[:MAX_NAME], number, position)
+                    self._number(name, number, position)
         elif isinstance(value, torch.Tensor) and _small(value):
             data = self.data.get(name)
             if data is None or data[0] is not value or data[1] != value._version:
-                self._tensor(name, value, position)
+                self._tensor(name, value, position, None if data is None else data[2])
         elif isinstance(value, ModuleValue):
             for path, tensor in _parameters(value.module, name):
                 if tensor.numel() <= MAX_TENSOR_ELEMENTS and tensor.dtype in _NUMBER_DTYPES:
@@ -244,26 +266,51 @@ class LoopRun:
         else:
             number = _number(value)
             if number is not None:
-                self._number(name[:MAX_NAME], number, position)
+                self._number(name, number, position)
+
+    def _label(self, name: str, table: dict) -> str | None:
+        """`name` cut to `MAX_NAME` characters, distinct from the other names' labels
+        (two long names cut alike are two series); None when `table` is full."""
+        label = self.labels.get(name)
+        if label is not None:
+            return label
+        if len(table) >= (MAX_SERIES if table is self.series else MAX_TENSORS):
+            return None
+        label, k = name[:MAX_NAME], 1
+        taken = set(self.labels.values())
+        while label in taken:
+            k += 1
+            label = f"{name[: MAX_NAME - len(str(k)) - 1]}~{k}"
+        self.labels[name] = label
+        return label
 
     def _number(self, name: str, number: float, position: int) -> None:
-        values = self.series.get(name)
+        values = self.series.get(self.labels.get(name, ""))
         if values is None:
-            if len(self.series) >= MAX_SERIES:
+            before = self.numbers.get(name)
+            if before is not None and _same(number, before):
+                return  # unchanged since before the loop: not (yet) a series
+            label = self._label(name, self.series)
+            if label is None:
                 return
-            values = self.series[name] = [None] * position
+            values = self.series[label] = [before] * position
         values.append(number)
 
-    def _tensor(self, name: str, tensor: torch.Tensor, position: int) -> None:
-        name = name[:MAX_NAME]
-        values = self.tensors.get(name)
+    def _tensor(
+        self, name: str, tensor: torch.Tensor, position: int, before: tuple | None = None
+    ) -> None:
+        values = self.tensors.get(self.labels.get(name, ""))
         if values is None:
-            if len(self.tensors) >= MAX_TENSORS:
+            label = self._label(name, self.tensors)
+            if label is None:
                 return
-            values = self.tensors[name] = [None] * position
-            self.shapes[name] = tuple(tensor.shape)
-        elif tensor.shape != self.shapes[name]:
-            return  # a name now bound to another shape: no value here
+            values = self.tensors[label] = [before] * position
+            self.shapes[label] = tuple(tensor.shape)
+            name = label
+        else:
+            name = self.labels[name]
+            if tensor.shape != self.shapes[name]:
+                return  # a name now bound to another shape: no value here
         if tensor._base is not None or grad_fn_of(tensor) is not None:
             values.append(_flat(tensor))
             return
