@@ -44,6 +44,7 @@ from .nn.nn_values import ModuleValue
 MAX_POINTS = 1000
 MAX_SERIES = 12
 MAX_TENSORS = 8
+MAX_TENSOR_POINTS = 100  # kept iterations of the small tensors sent to the page
 MAX_TENSOR_ELEMENTS = 16
 MAX_NAME = 40
 MAX_MODULES = 64  # of one model, read for its parameters
@@ -83,7 +84,16 @@ class LoopRecord:
         return next((n for n in names if "loss" in n.lower()), names[0])
 
     def to_json(self) -> dict:
-        """For the browser: non-finite numbers as None (JSON has no NaN)."""
+        """For the browser, once per run, so kept small (at most ~0.3 MB): numbers at
+        float32's precision (the page shows six digits), non-finite ones as the strings
+        "inf", "-inf", "nan" (JSON has none; null is "not bound yet"), and the small
+        tensors at every `tensor_every`-th kept iteration only (and the last), at most
+        `MAX_TENSOR_POINTS` of them."""
+        kept = len(self.iterations)
+        every = max(1, -(-kept // MAX_TENSOR_POINTS))
+        at = [*range(0, kept, every)]
+        if at and at[-1] != kept - 1:
+            at.append(kept - 1)
         return {
             "line": self.line,
             "kind": self.kind,
@@ -91,17 +101,22 @@ class LoopRecord:
             "total": self.total,
             "failed": self.failed,
             "loss": self.loss_name,
-            "series": {n: [_finite(v) for v in vs] for n, vs in self.series.items()},
+            "series": {n: [_json(v) for v in vs] for n, vs in self.series.items()},
+            "tensor_every": every,
             "tensors": {
-                n: [None if v is None else [_finite(x) for x in v] for v in vs]
+                n: [None if vs[j] is None else [_json(x) for x in vs[j]] for j in at]
                 for n, vs in self.tensors.items()
             },
             "shapes": {n: list(s) for n, s in self.shapes.items()},
         }
 
 
-def _finite(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None
+def _json(value: float | None) -> float | str | None:
+    if value is None:
+        return None
+    if not math.isfinite(value):
+        return str(value)  # "inf", "-inf", "nan": as Python prints them
+    return float(f"{value:.8g}")  # float32's precision: a third of the characters
 
 
 def _number(value: object) -> float | None:
@@ -193,6 +208,7 @@ class LoopRun:
         self.lengths: dict[str, tuple[int, int]] = {}  # list name -> (id, length)
         self.leaves: dict[str, tuple[torch.Tensor, int, tuple[float, ...]]] = {}
         self.labels: dict[str, str] = {}  # a name -> its (cut, distinct) label
+        self.moved: set[str] = set()  # labels of names taken once they left their value
         # Names bound before the loop (the data, lr, ...) take a series or tensor place
         # only once their value differs from the one before the loop: constants must
         # not take the places of `loss`, `w` and `b`. Their earlier iterations are
@@ -294,6 +310,8 @@ class LoopRun:
             if label is None:
                 return
             values = self.series[label] = [before] * position
+            if before is not None:
+                self.moved.add(label)
         values.append(number)
 
     def _tensor(
@@ -305,6 +323,8 @@ class LoopRun:
             if label is None:
                 return
             values = self.tensors[label] = [before] * position
+            if before is not None:
+                self.moved.add(label)
             self.shapes[label] = tuple(tensor.shape)
             name = label
         else:
@@ -356,7 +376,7 @@ class LoopRun:
 
     def _changed(self) -> set[str]:
         """Names bound in the loop, or whose value changed in it (not the data, lr)."""
-        changed = set()
+        changed = set(self.moved)
         for table in (self.series, self.tensors):
             for name, values in table.items():
                 if name.partition(".")[0] not in self.before or len(set(values)) > 1:

@@ -178,7 +178,7 @@ def test_tutorial_training_preset_plays_pauses_and_scrubs(page: Page) -> None:
 
     section(page).get_by_role("slider", name="Iteration").fill("37")
     expect(chart(page)).to_have_attribute("data-iteration", "37")
-    expect(chart(page).locator(".aglc-now")).to_have_text("37 of 99")
+    expect(chart(page).locator(".aglc-now")).to_have_text("38 of 100")  # from 1, as the x axis
     loss, w, b = expected[37]
     assert close(shown_number(page, "loss"), loss)
     assert all(close(s, e) for s, e in zip(shown_tensor(page, "w"), w, strict=True))
