@@ -20,8 +20,12 @@ function loadPlotly() {
 }
 
 // null: not bound yet. "inf", "-inf", "nan": as Python prints them (JSON has no NaN).
-const fmt = (v) => (v === null || v === undefined ? "—"
-  : typeof v === "string" ? v : Number(v).toPrecision(6).replace(/\.?0+(e|$)/, "$1"));
+const fmt = (v) => (v === null || v === undefined ? "—" : typeof v === "string" ? v : six(v));
+function six(v) { // six significant digits, trailing zeros of the fraction only dropped
+  const [digits, exponent] = Number(v).toPrecision(6).split("e");
+  const kept = digits.includes(".") ? digits.replace(/\.?0+$/, "") : digits;
+  return exponent === undefined ? kept : `${kept}e${exponent}`;
+}
 const plotted = (v) => (typeof v === "number" ? v : null); // the line breaks at inf/nan
 const CONFIG = { displayModeBar: false, responsive: true };
 
