@@ -30,6 +30,7 @@ which is all the time given back to the program's deadline.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Iterator
@@ -216,7 +217,7 @@ class LoopRun:
         start = time.monotonic()
         self.numbers: dict[str, float] = {}
         self.data: dict[str, tuple[torch.Tensor, int, tuple[float, ...]]] = {}
-        for n, v in list(scope.items())[:MAX_BEFORE]:
+        for n, v in itertools.islice(scope.items(), MAX_BEFORE):
             try:
                 if isinstance(v, torch.Tensor):
                     if _small(v):
