@@ -6,6 +6,7 @@ at the end of every iteration of the outer loop, the values the record should ho
 
 from __future__ import annotations
 
+import json
 import pickle
 import time
 
@@ -337,3 +338,96 @@ def test_reading_stops_once_it_has_taken_its_time(monkeypatch) -> None:
     loops = record("for i in range(50):\n    y = 0.5 ** i\n")
     assert loops.total == 50
     assert loops.iterations == (0,) and loops.series["y"] == (1.0,)
+
+
+MANY_PARAMETERS = """
+m = torch.nn.Sequential(*[torch.nn.Linear(1, 1) for _ in range(400)])
+x = 0.0
+for i in range(200000):
+    x = x + 1.0
+print('done', x)
+"""
+
+
+def test_reading_never_stretches_the_wall_budget_past_its_cap(monkeypatch) -> None:
+    """400 models' parameters and 200,000 iterations: with the record the run ends as it
+    does without (ok or stopped by the 3 s budget), never given more than 0.3 s."""
+    from playground.sandbox.core.budgets import DEFAULT_BUDGETS
+
+    start = time.monotonic()
+    with_record = run(MANY_PARAMETERS, budgets=DEFAULT_BUDGETS)
+    took = time.monotonic() - start
+    monkeypatch.setattr(loop_record.LoopRun, "read", lambda self: None)
+    start = time.monotonic()
+    without = run(MANY_PARAMETERS, budgets=DEFAULT_BUDGETS)
+    plain = time.monotonic() - start
+    assert with_record.ok == without.ok
+    assert took < max(plain, DEFAULT_BUDGETS.wall_seconds) + loop_record.MAX_SECONDS + 0.5
+
+
+def test_the_clock_gives_back_at_most_its_cap() -> None:
+    class Ctx:
+        deadline = 10.0
+
+    ctx = Ctx()
+    clock = loop_record.ReadingClock(ctx)
+    clock.charge(0.25)
+    clock.charge(5.0)  # one slow read: only what is left of the cap is given back
+    clock.charge(1.0)
+    assert ctx.deadline == pytest.approx(10.0 + loop_record.MAX_SECONDS)
+    assert not clock.left()
+
+
+@pytest.mark.parametrize("count", [12, 20])
+def test_constants_before_the_loop_take_no_series_place(count: int) -> None:
+    constants = "".join(f"c{k} = {k + 0.5}\n" for k in range(count))
+    source = constants + TUTORIAL_TRAINING
+    loops = record(source)
+    expected = plain_trace(source, "loss.item()", after="b.grad.zero_()")
+    assert list(loops.series["loss"]) == expected
+    assert not any(name.startswith("c") and name[1:].isdigit() for name in loops.series)
+
+
+def test_a_name_bound_before_the_loop_is_backfilled_with_its_value_before_it() -> None:
+    source = "lr = 0.5\nfor i in range(4):\n    if i == 2:\n        lr = lr / 2\n    y = float(i)\n"
+    assert record(source).series["lr"] == (0.5, 0.5, 0.25, 0.25)
+
+
+def test_two_long_names_cut_alike_are_two_series() -> None:
+    first, second = "a" * 45 + "_first", "a" * 45 + "_second"
+    source = f"{first} = 0.0\n{second} = 0.0\nfor i in range(5):\n"
+    source += f"    {first} += 1.0\n    {second} -= 1.0\n"
+    loops = record(source)
+    assert len(loops.series) == 2
+    assert all(len(name) <= loop_record.MAX_NAME for name in loops.series)
+    firsts, seconds = loops.series.values()
+    assert firsts == (1.0, 2.0, 3.0, 4.0, 5.0) and seconds == (-1.0, -2.0, -3.0, -4.0, -5.0)
+
+
+def test_non_finite_numbers_go_to_the_page_as_python_prints_them() -> None:
+    source = "x = 1e300\nfor i in range(4):\n    x = x * 1e3\n    z = -x\n    y = x - x\n"
+    data = json.loads(json.dumps(record(source).to_json(), allow_nan=False))  # strict JSON
+    assert data["series"]["x"] == [1e303, 1e306, "inf", "inf"]
+    assert data["series"]["z"][2:] == ["-inf", "-inf"] and data["series"]["y"][3] == "nan"
+    last = " ".join(str(data["series"][n][-1]) for n in ("x", "z", "y"))
+    assert run_plain(source + "print(x, z, y)\n")[1] == last + "\n"
+
+
+def test_the_largest_record_sent_to_the_page_stays_small() -> None:
+    """12 series and 8 tensors of 16 elements over ~1,000 iterations: 2.84 MB of JSON
+    before float32 precision and tensors at 100 kept iterations."""
+    body = "".join(f"    series_with_long_name_{k:02d} = torch.rand(1).item()\n" for k in range(12))
+    body += "".join(f"    tensor_with_a_long_name_{k:02d} = torch.rand(4, 4)\n" for k in range(8))
+    loops = record("for i in range(999):\n" + body)
+    assert len(loops.series) == 12 and len(loops.tensors) == 8 and len(loops.iterations) == 999
+    data = loops.to_json()
+    assert len(json.dumps(data)) < 500_000
+    every = data["tensor_every"]
+    name = "tensor_with_a_long_name_03"
+    sent = data["tensors"][name]
+    assert len(sent) <= loop_record.MAX_TENSOR_POINTS + 1
+    at = [*range(0, 999, every)][: len(sent) - 1]
+    for j, values in zip([*at, 998], sent, strict=True):
+        assert values == pytest.approx(loops.tensors[name][j], rel=1e-7)
+    loss = data["series"]["series_with_long_name_00"]
+    assert loss == pytest.approx(loops.series["series_with_long_name_00"], rel=1e-7)

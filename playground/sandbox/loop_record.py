@@ -12,8 +12,9 @@ runs in:
   of the program's models up to 16 elements (`model.0.weight`).
 
 Ints are not read: they are loop counters and counts, not values that train.
-Names bound before the loop whose value never changes in it (the learning rate, the
-data) are dropped when the loop ends. Values are read with `item()` / `tolist()`,
+A name bound before the loop (the learning rate, the data) takes a place only once its
+value differs from its value before the loop (its earlier iterations get that value),
+so constants never crowd out `loss`. Values are read with `item()` / `tolist()`,
 which read a tensor's data without making a tensor or an autograd node, outside the
 program's budgets, and the time the reading takes is given back to the program's
 clock. A value that cannot be read is skipped; nothing here raises into the program.
@@ -22,12 +23,14 @@ Bounded, whatever the loop's length: at most `MAX_POINTS` iterations are kept. E
 iteration is read until then; then every other kept one is dropped and only every
 second iteration read, and so on (kept: 0, s, 2s, ... for a stride s that doubles),
 plus always the final one. At most `MAX_SERIES` series and `MAX_TENSORS` small
-tensors are followed (the first met), names cut at `MAX_NAME` characters, and
-reading stops for the rest of the run once it has taken `MAX_SECONDS`.
+tensors are followed (the first met), names cut at `MAX_NAME` characters (kept
+distinct), and reading stops for the rest of the run once it has taken `MAX_SECONDS`,
+which is all the time given back to the program's deadline.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Iterator
@@ -42,9 +45,11 @@ from .nn.nn_values import ModuleValue
 MAX_POINTS = 1000
 MAX_SERIES = 12
 MAX_TENSORS = 8
+MAX_TENSOR_POINTS = 100  # kept iterations of the small tensors sent to the page
 MAX_TENSOR_ELEMENTS = 16
 MAX_NAME = 40
 MAX_MODULES = 64  # of one model, read for its parameters
+MAX_BEFORE = 200  # names bound before a loop that are looked at for their values
 MAX_SECONDS = 0.3  # of reading in one run (a tenth of the hosted time budget)
 _NUMBER_DTYPES = frozenset(
     {torch.float16, torch.bfloat16, torch.float32, torch.float64}
@@ -80,7 +85,16 @@ class LoopRecord:
         return next((n for n in names if "loss" in n.lower()), names[0])
 
     def to_json(self) -> dict:
-        """For the browser: non-finite numbers as None (JSON has no NaN)."""
+        """For the browser, once per run, so kept small (at most ~0.3 MB): numbers at
+        float32's precision (the page shows six digits), non-finite ones as the strings
+        "inf", "-inf", "nan" (JSON has none; null is "not bound yet"), and the small
+        tensors at every `tensor_every`-th kept iteration only (and the last), at most
+        `MAX_TENSOR_POINTS` of them."""
+        kept = len(self.iterations)
+        every = max(1, -(-kept // MAX_TENSOR_POINTS))
+        at = [*range(0, kept, every)]
+        if at and at[-1] != kept - 1:
+            at.append(kept - 1)
         return {
             "line": self.line,
             "kind": self.kind,
@@ -88,17 +102,22 @@ class LoopRecord:
             "total": self.total,
             "failed": self.failed,
             "loss": self.loss_name,
-            "series": {n: [_finite(v) for v in vs] for n, vs in self.series.items()},
+            "series": {n: [_json(v) for v in vs] for n, vs in self.series.items()},
+            "tensor_every": every,
             "tensors": {
-                n: [None if v is None else [_finite(x) for x in v] for v in vs]
+                n: [None if vs[j] is None else [_json(x) for x in vs[j]] for j in at]
                 for n, vs in self.tensors.items()
             },
             "shapes": {n: list(s) for n, s in self.shapes.items()},
         }
 
 
-def _finite(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None
+def _json(value: float | None) -> float | str | None:
+    if value is None:
+        return None
+    if not math.isfinite(value):
+        return str(value)  # "inf", "-inf", "nan": as Python prints them
+    return float(f"{value:.8g}")  # float32's precision: a third of the characters
 
 
 def _number(value: object) -> float | None:
@@ -112,6 +131,10 @@ def _number(value: object) -> float | None:
     if isinstance(value, float | np.floating):
         return float(value)
     return None
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b or (math.isnan(a) and math.isnan(b))
 
 
 def _newest(items: list) -> float | None:
@@ -164,8 +187,9 @@ class ReadingClock:
         return self.spent < MAX_SECONDS
 
     def charge(self, seconds: float) -> None:
+        given = min(seconds, max(MAX_SECONDS - self.spent, 0.0))  # never past the cap
         self.spent += seconds
-        self.ctx.deadline += seconds
+        self.ctx.deadline += given
 
 
 class LoopRun:
@@ -184,13 +208,27 @@ class LoopRun:
         self.shapes: dict[str, tuple[int, ...]] = {}
         self.lengths: dict[str, tuple[int, int]] = {}  # list name -> (id, length)
         self.leaves: dict[str, tuple[torch.Tensor, int, tuple[float, ...]]] = {}
-        # The data (small tensors not requiring grad, bound before the loop) are read
-        # only once changed in place: they must not take the places of `w` and `b`.
-        self.data = {
-            n: (v, v._version)
-            for n, v in scope.items()
-            if isinstance(v, torch.Tensor) and _small(v) and not v.requires_grad
-        }
+        self.labels: dict[str, str] = {}  # a name -> its (cut, distinct) label
+        self.moved: set[str] = set()  # labels of names taken once they left their value
+        # Names bound before the loop (the data, lr, ...) take a series or tensor place
+        # only once their value differs from the one before the loop: constants must
+        # not take the places of `loss`, `w` and `b`. Their earlier iterations are
+        # filled with that value, which is what it was.
+        start = time.monotonic()
+        self.numbers: dict[str, float] = {}
+        self.data: dict[str, tuple[torch.Tensor, int, tuple[float, ...]]] = {}
+        for n, v in itertools.islice(scope.items(), MAX_BEFORE):
+            try:
+                if isinstance(v, torch.Tensor):
+                    if _small(v):
+                        self.data[n] = (v, v._version, _flat(v))
+                else:
+                    number = _number(v)
+                    if number is not None:
+                        self.numbers[n] = number
+            except Exception:
+                continue
+        self.looked = time.monotonic() - start  # charged with the first iteration's look
 
     def begin(self) -> None:
         """An iteration starts: remember the lists' lengths if it will be read."""
@@ -198,7 +236,8 @@ class LoopRun:
         if self.index % self.stride == 0 and self.clock.left():
             start = time.monotonic()
             self.lengths = {n: (id(v), len(v)) for n, v in self.scope.items() if type(v) is list}
-            self.clock.charge(time.monotonic() - start)
+            self.clock.charge(time.monotonic() - start + self.looked)
+            self.looked = 0.0
 
     def end(self) -> None:
         """An iteration ran through (or continued): read it if it is kept."""
@@ -232,11 +271,11 @@ class LoopRun:
             if was is not None and was[0] == id(value) and len(value) > was[1]:
                 number = _newest(value)
                 if number is not None:
-                    self._number(name[:MAX_NAME], number, position)
+                    self._number(name, number, position)
         elif isinstance(value, torch.Tensor) and _small(value):
             data = self.data.get(name)
             if data is None or data[0] is not value or data[1] != value._version:
-                self._tensor(name, value, position)
+                self._tensor(name, value, position, None if data is None else data[2])
         elif isinstance(value, ModuleValue):
             for path, tensor in _parameters(value.module, name):
                 if tensor.numel() <= MAX_TENSOR_ELEMENTS and tensor.dtype in _NUMBER_DTYPES:
@@ -244,26 +283,55 @@ class LoopRun:
         else:
             number = _number(value)
             if number is not None:
-                self._number(name[:MAX_NAME], number, position)
+                self._number(name, number, position)
+
+    def _label(self, name: str, table: dict) -> str | None:
+        """`name` cut to `MAX_NAME` characters, distinct from the other names' labels
+        (two long names cut alike are two series); None when `table` is full."""
+        label = self.labels.get(name)
+        if label is not None:
+            return label
+        if len(table) >= (MAX_SERIES if table is self.series else MAX_TENSORS):
+            return None
+        label, k = name[:MAX_NAME], 1
+        taken = set(self.labels.values())
+        while label in taken:
+            k += 1
+            label = f"{name[: MAX_NAME - len(str(k)) - 1]}~{k}"
+        self.labels[name] = label
+        return label
 
     def _number(self, name: str, number: float, position: int) -> None:
-        values = self.series.get(name)
+        values = self.series.get(self.labels.get(name, ""))
         if values is None:
-            if len(self.series) >= MAX_SERIES:
+            before = self.numbers.get(name)
+            if before is not None and _same(number, before):
+                return  # unchanged since before the loop: not (yet) a series
+            label = self._label(name, self.series)
+            if label is None:
                 return
-            values = self.series[name] = [None] * position
+            values = self.series[label] = [before] * position
+            if before is not None:
+                self.moved.add(label)
         values.append(number)
 
-    def _tensor(self, name: str, tensor: torch.Tensor, position: int) -> None:
-        name = name[:MAX_NAME]
-        values = self.tensors.get(name)
+    def _tensor(
+        self, name: str, tensor: torch.Tensor, position: int, before: tuple | None = None
+    ) -> None:
+        values = self.tensors.get(self.labels.get(name, ""))
         if values is None:
-            if len(self.tensors) >= MAX_TENSORS:
+            label = self._label(name, self.tensors)
+            if label is None:
                 return
-            values = self.tensors[name] = [None] * position
-            self.shapes[name] = tuple(tensor.shape)
-        elif tensor.shape != self.shapes[name]:
-            return  # a name now bound to another shape: no value here
+            values = self.tensors[label] = [before] * position
+            if before is not None:
+                self.moved.add(label)
+            self.shapes[label] = tuple(tensor.shape)
+            name = label
+        else:
+            name = self.labels[name]
+            if tensor.shape != self.shapes[name]:
+                return  # a name now bound to another shape: no value here
         if tensor._base is not None or grad_fn_of(tensor) is not None:
             values.append(_flat(tensor))
             return
@@ -309,7 +377,7 @@ class LoopRun:
 
     def _changed(self) -> set[str]:
         """Names bound in the loop, or whose value changed in it (not the data, lr)."""
-        changed = set()
+        changed = set(self.moved)
         for table in (self.series, self.tensors):
             for name, values in table.items():
                 if name.partition(".")[0] not in self.before or len(set(values)) > 1:

@@ -19,7 +19,14 @@ function loadPlotly() {
   return window.__agpPlotly;
 }
 
-const fmt = (v) => (v === null || v === undefined ? "—" : Number(v).toPrecision(6).replace(/\.?0+(e|$)/, "$1"));
+// null: not bound yet. "inf", "-inf", "nan": as Python prints them (JSON has no NaN).
+const fmt = (v) => (v === null || v === undefined ? "—" : typeof v === "string" ? v : six(v));
+function six(v) { // six significant digits, trailing zeros of the fraction only dropped
+  const [digits, exponent] = Number(v).toPrecision(6).split("e");
+  const kept = digits.includes(".") ? digits.replace(/\.?0+$/, "") : digits;
+  return exponent === undefined ? kept : `${kept}e${exponent}`;
+}
+const plotted = (v) => (typeof v === "number" ? v : null); // the line breaks at inf/nan
 const CONFIG = { displayModeBar: false, responsive: true };
 
 // Streamlit's theme, as the CSS variables it gives every v2 component.
@@ -68,7 +75,7 @@ function setup(root, d) {
   q(".aglc-speed").value = String(speeds.find((s) => s * 5 >= last) || speeds.at(-1));
 
   function xRange() { // a margin so the marker at either end is drawn whole
-    const lo = d.iterations[0], hi = Math.max(d.iterations[last], lo + 1), pad = (hi - lo) * 0.02;
+    const lo = d.iterations[0] + 1, hi = Math.max(d.iterations[last] + 1, lo + 1), pad = (hi - lo) * 0.02;
     return [lo - pad, hi + pad];
   }
 
@@ -90,7 +97,9 @@ function setup(root, d) {
   }
 
   function traces(colours) {
-    const ys = d.series[select.value], xs = d.iterations, p = state.pos;
+    // The x axis counts iterations from 1, as the slider's "k of N" does.
+    const ys = d.series[select.value].map(plotted), xs = d.iterations.map((k) => k + 1);
+    const p = state.pos;
     return [
       { x: xs, y: ys, mode: "lines", line: { width: 1.5, color: colours.text }, opacity: 0.3,
         hoverinfo: "skip" }, // the whole run, faint: where the played part is going
@@ -103,8 +112,11 @@ function setup(root, d) {
 
   function numbers() {
     const p = state.pos;
-    q(".aglc-now").textContent = `${d.iterations[p]} of ${d.total - 1}`;
-    q(".aglc-series-table caption").textContent = `Numbers at the end of iteration ${d.iterations[p]}`;
+    q(".aglc-now").textContent = `${d.iterations[p] + 1} of ${d.total}`;
+    q(".aglc-series-table caption").textContent = `Numbers at the end of iteration ${d.iterations[p] + 1}`;
+    // Small tensors are sent at every `tensor_every`-th kept iteration (and the last).
+    const every = d.tensor_every || 1;
+    const at = p === last ? -1 : Math.floor(p / every);
     q(".aglc-series-table tbody").replaceChildren(...names.map((name) => {
       const row = document.createElement("tr");
       const key = document.createElement("th");
@@ -124,8 +136,11 @@ function setup(root, d) {
       block.className = "aglc-tensor";
       block.dataset.name = name;
       title.className = "aglc-tname";
-      title.textContent = `${name}  (${d.shapes[name].join("×")})`;
-      values.textContent = tensorText(d.tensors[name][p], d.shapes[name]);
+      const kept = d.tensors[name].at(at);
+      const k = at < 0 ? p : at * every;
+      const when = k === p ? "" : `, at iteration ${d.iterations[k] + 1}`;
+      title.textContent = `${name}  (${d.shapes[name].join("×")}${when})`;
+      values.textContent = tensorText(kept, d.shapes[name]);
       block.append(title, values);
       return block;
     }));
@@ -188,7 +203,11 @@ function setup(root, d) {
     if (JSON.stringify(theme(root)) !== state.colours && !state.playing) draw();
   }, 500);
   // The chart follows its box (the grid stacks on narrow screens), not only the window.
-  const resized = new ResizeObserver(() => { if (chart.data) window.Plotly.Plots.resize(chart); });
+  // Once the chart is gone (a program without a loop), the observer stops.
+  const resized = new ResizeObserver(() => {
+    if (!chart.isConnected || !root.isConnected) { state.stop(); return; }
+    if (chart.data && chart.offsetParent !== null) window.Plotly.Plots.resize(chart);
+  });
   resized.observe(chart);
   state.stop = () => {
     state.playing = false; cancelAnimationFrame(state.raf); clearInterval(state.watch); resized.disconnect();
@@ -212,7 +231,7 @@ export default function (args) {
     view.chart.on("plotly_click", (event) => {
       const point = event.points && event.points[0];
       if (!point) return;
-      const pos = data.iterations.indexOf(point.x);
+      const pos = data.iterations.indexOf(point.x - 1);
       if (pos >= 0) view.show(pos);
     });
   }).catch((err) => { root.querySelector(".aglc-status").textContent = String(err); });

@@ -93,8 +93,8 @@ def loop_section(result: RunResult) -> None:
         st.caption(_summary(record))
         if record.failed:
             st.warning(
-                f"The program stopped with an error during iteration {record.total} "
-                f"(counting from 0); the chart shows the iterations before it."
+                f"The program stopped with an error during iteration {record.total + 1} "
+                f"(counting from 1, as the chart does); the chart shows the ones before it."
             )
         if not ensure_plotly_js():
             st.error("The chart's script could not be prepared on this server.")

@@ -75,5 +75,5 @@ def test_a_loop_that_errors_halfway_still_shows_its_iterations(at: AppTest) -> N
     (caption,) = _section_captions(at)
     assert caption.startswith("The loop at line 2 finished 6 iterations.")
     warnings = [w.value for w in at.warning]
-    assert any("stopped with an error during iteration 6" in w for w in warnings), warnings
+    assert any("stopped with an error during iteration 7" in w for w in warnings), warnings
     assert at.session_state["lab_result"].loops.iterations == tuple(range(6))

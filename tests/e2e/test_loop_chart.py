@@ -178,7 +178,7 @@ def test_tutorial_training_preset_plays_pauses_and_scrubs(page: Page) -> None:
 
     section(page).get_by_role("slider", name="Iteration").fill("37")
     expect(chart(page)).to_have_attribute("data-iteration", "37")
-    expect(chart(page).locator(".aglc-now")).to_have_text("37 of 99")
+    expect(chart(page).locator(".aglc-now")).to_have_text("38 of 100")  # from 1, as the x axis
     loss, w, b = expected[37]
     assert close(shown_number(page, "loss"), loss)
     assert all(close(s, e) for s, e in zip(shown_tensor(page, "w"), w, strict=True))
@@ -304,3 +304,49 @@ def test_dark_theme_colours_the_chart_and_keeps_contrast(browser, server_url: st
         page.screenshot(path=SCREENSHOT_DIR / "loop_chart_dark.png")
     finally:
         context.close()
+
+
+DIVERGE = """\
+w = torch.tensor(1.0, requires_grad=True)
+for step in range(40):
+    loss = (w * 10.0 - 3.0) ** 2
+    loss.backward()
+    with torch.no_grad():
+        w -= 1.0 * w.grad
+    w.grad.zero_()
+print(loss.item())
+"""
+
+
+def test_a_diverging_loss_shows_inf_or_nan_as_python_prints_it(page: Page) -> None:
+    type_program(page, DIVERGE)
+    wait_for_chart(page, 39)
+    printed = run_plain(DIVERGE)[1].strip()  # "inf" or "nan": the loss exploded
+    assert printed in ("inf", "nan")
+    cell = chart(page).locator("tr[data-name='loss'] td")
+    expect(cell).to_have_text(printed)
+    expected = plain_values(DIVERGE, "w.grad.zero_()", "loss.item()")
+    section(page).get_by_role("slider", name="Iteration").fill("2")
+    expect(chart(page)).to_have_attribute("data-iteration", "2")
+    assert close(shown_number(page, "loss"), expected[2])
+    section(page).scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOT_DIR / "loop_chart_diverging.png")
+
+
+def test_leaving_a_training_loop_raises_no_page_error(page: Page) -> None:
+    """The chart's resize observer stops once the chart is gone (plotly raised on a
+    removed chart: "Resize must be passed a displayed plot div element")."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.get_by_role("combobox", name="Start from an example").click()
+    page.get_by_role("option", name=TRAINING_PRESET).click()
+    wait_for_lesson(page, LAB, SLOW_MS, lab_preset=TRAINING_PRESET, lab_code=TUTORIAL_TRAINING)
+    wait_for_chart(page, 99)
+    section(page).get_by_role("button", name="Play").click()
+    type_program(page, "x = torch.tensor(1.0, requires_grad=True)\n(x * 2).backward()\n")
+    expect(page.get_by_role("heading", name="Training loop")).to_have_count(0, timeout=SLOW_MS)
+    page.set_viewport_size({"width": 900, "height": 700})  # the observers would fire now
+    frames(page, 60)
+    page.set_viewport_size(PROJECTOR)
+    frames(page, 60)
+    assert errors == []
