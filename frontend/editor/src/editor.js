@@ -11,7 +11,7 @@ import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
   drawSelection, highlightSpecialChars,
 } from "@codemirror/view";
-import { defaultKeymap, history, historyKeymap, indentMore, indentLess } from "@codemirror/commands";
+import { defaultKeymap, history, historyKeymap, indentMore, indentLess, isolateHistory } from "@codemirror/commands";
 import {
   LanguageSupport, syntaxHighlighting, indentOnInput, bracketMatching, indentUnit,
 } from "@codemirror/language";
@@ -184,7 +184,10 @@ export function mountEditor(parent, opts) {
     getDoc: () => view.state.doc.toString(),
     setDoc(text) {
       if (text === view.state.doc.toString()) return;
-      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+      // Its own undo step: typed just before (within CodeMirror's 500 ms grouping), the
+      // learner's text would be undone together with the server's replacement.
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text },
+                      annotations: isolateHistory.of("full") });
     },
     setLabel(label) {
       view.dispatch({ effects: contentAttrs.reconfigure(
