@@ -4,21 +4,6 @@
 
 const charts = new WeakMap();
 
-function loadPlotly() {
-  // The same promise (and file) as the studio's player: plotly.js is loaded once.
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!window.__agpPlotly) {
-    window.__agpPlotly = new Promise((resolve, reject) => {
-      const tag = document.createElement("script");
-      tag.src = new URL("app/static/plotly.min.js", document.baseURI).href;
-      tag.onload = () => resolve(window.Plotly);
-      tag.onerror = () => reject(new Error("plotly.js could not be loaded"));
-      document.head.appendChild(tag);
-    });
-  }
-  return window.__agpPlotly;
-}
-
 // null: not bound yet. "inf", "-inf", "nan": as Python prints them (JSON has no NaN).
 const fmt = (v) => (v === null || v === undefined ? "—" : typeof v === "string" ? v : six(v));
 function six(v) { // six significant digits, trailing zeros of the fraction only dropped

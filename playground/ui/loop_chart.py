@@ -16,7 +16,7 @@ import streamlit as st
 
 from playground.runner import RunResult
 from playground.sandbox.loop_record import LoopRecord
-from playground.ui.player import ensure_plotly_js
+from playground.ui.player import ensure_plotly_js, plotly_js_with
 
 HTML = """
 <div class="aglc">
@@ -54,7 +54,7 @@ def _component():  # registered once per server process; holds no per-student da
         "loop_chart",
         html=HTML,
         css=(here / "loop_chart.css").read_text(encoding="utf-8"),
-        js=(here / "loop_chart.js").read_text(encoding="utf-8"),
+        js=plotly_js_with(here / "loop_chart.js"),
         isolate_styles=False,
     )
 

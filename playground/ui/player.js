@@ -16,20 +16,6 @@ function showMarkdownCode(element, text) {
   }));
 }
 
-function loadPlotly() {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!window.__agpPlotly) {
-    window.__agpPlotly = new Promise((resolve, reject) => {
-      const tag = document.createElement("script");
-      tag.src = new URL("app/static/plotly.min.js", document.baseURI).href;
-      tag.onload = () => resolve(window.Plotly);
-      tag.onerror = () => reject(new Error("plotly.js could not be loaded"));
-      document.head.appendChild(tag);
-    });
-  }
-  return window.__agpPlotly;
-}
-
 // Chart colours for the theme now on the page. The page's own colours come from the CSS
 // variables Streamlit sets (read on the component's root, so a theme switch is seen);
 // the trace colours have a dark variant each, chosen for contrast on the dark background.

@@ -63,6 +63,12 @@ def ensure_plotly_js() -> bool:
     return True
 
 
+def plotly_js_with(script: Path) -> str:
+    """A component's script after the shared plotly.js loader (plotly_loader.js)."""
+    loader = Path(__file__).with_name("plotly_loader.js").read_text(encoding="utf-8")
+    return loader + "\n" + script.read_text(encoding="utf-8")
+
+
 @st.cache_resource
 def _component():  # registered once per server process; holds no per-student data
     here = Path(__file__).parent
@@ -70,7 +76,7 @@ def _component():  # registered once per server process; holds no per-student da
         "gradient_descent_player",
         html=HTML,
         css=(here / "player.css").read_text(encoding="utf-8"),
-        js=(here / "player.js").read_text(encoding="utf-8"),
+        js=plotly_js_with(here / "player.js"),
         isolate_styles=False,
     )
 
