@@ -12,9 +12,9 @@ import ast
 import numpy as np
 import torch
 
+from .compiled import Code, compile_node, function_body, refuse_kind
 from .core.context import RunContext
 from .core.errors import BudgetExceeded, NotAllowed, PlaygroundError, ProgramError, UnknownName
-from .core.explain import describe_exception, hint_for
 from .core.limits import check_length
 from .core.trace import grad_fn_of
 from .core.values import (
@@ -34,7 +34,7 @@ from .python import pyiter
 from .python.classes import UserClass, UserInstance
 from .python.container_cost import check_container_compare, check_hashable, is_container
 from .python.formatting import format_value, percent_format
-from .python.pyexceptions import ExceptionValue, caught_value, from_python, matches, to_raise
+from .python.pyexceptions import ExceptionValue, caught_value, matches, to_raise
 from .python.pymethods import has_methods, method_of, python_get_item, python_set_item
 from .python_api import make_builtins
 from .source_check import UNAVAILABLE_BUILTINS
@@ -51,12 +51,6 @@ from .tensors.torch_api import CREATORS, refuse_member
 
 Scope = dict[str, object]
 
-# Exceptions from PyTorch or Python that mean "this program is wrong", as opposed
-# to a bug in the interpreter, which must surface in our own tests.
-PROGRAM_FAULTS = (
-    RuntimeError, TypeError, ValueError, LookupError, ArithmeticError,
-    AttributeError, NotImplementedError,
-)  # fmt: skip
 _VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
 _NO_SELF = object()  # the running function has no first argument (for `super()`)
 
@@ -101,13 +95,18 @@ class Interpreter:
         self.first_argument: object = _NO_SELF
         self.handling: list[ProgramError] = []  # errors being handled, for a bare `raise`
         self._declarations: dict[int, dict[str, str] | None] = {}
-        self._spreads: dict[int, bool] = {}  # call node -> has `*args` (the tree outlives the run)
+        self.code: dict[ast.AST, Code] = {}  # each node's closure (`compiled`)
+        self._loads: dict[ast.AugAssign, ast.expr] = {}  # `x += 1`: `x` read as a value
+        self._bodies: dict[ast.FunctionDef, tuple[list[Code], Code | None]] = {}
         self.loops = LoopRecorder(ctx, _Jump)  # the lab's chart of a training loop
 
     # -- statements ---------------------------------------------------------
 
     def run(self, module: ast.Module) -> None:
-        """Execute the program's top-level statements in order."""
+        """Compile the program's nodes, then execute its top-level statements in order."""
+        for node in ast.walk(module):
+            if isinstance(node, ast.stmt | ast.expr):
+                self._code(node)
         try:
             self._block(module.body)
         except (_Break, _Continue) as jump:
@@ -115,31 +114,38 @@ class Interpreter:
         except _Return as jump:
             raise jump.misplaced("`return` outside a function.") from None
 
+    def _code(self, node: ast.AST) -> Code:
+        """`node`'s closure, compiled on first use (children first, as it asks)."""
+        code = self.code.get(node)
+        if code is None:
+            prefix = "_s_" if isinstance(node, ast.stmt) else "_e_"
+            handler = getattr(Interpreter, prefix + type(node).__name__, refuse_kind)
+            code = self.code[node] = compile_node(node, self._code, handler)
+        return code
+
     def _block(self, body: list[ast.stmt]) -> None:
+        code = self.code
         for stmt in body:
-            self._stmt(stmt)
+            code[stmt](self)
 
     def _stmt(self, stmt: ast.stmt) -> None:
-        self.ctx.line.value = stmt.lineno
-        try:
-            self.ctx.tick()  # inside the `try`: running out of time names this line
-            getattr(self, "_s_" + type(stmt).__name__)(stmt)
-        except PlaygroundError as exc:
-            raise exc.at(stmt.lineno, stmt.col_offset) from None
-        except RecursionError:
-            raise BudgetExceeded("Functions call each other too deeply.", stmt.lineno) from None
-        except MemoryError:
-            raise BudgetExceeded("The program ran out of memory.", stmt.lineno) from None
-        except PROGRAM_FAULTS as exc:
-            raise _program_error(exc, stmt) from None
+        self._code(stmt)(self)
 
-    def _s_Expr(self, stmt: ast.Expr) -> None:
-        value = self._eval(stmt.value)
+    def expression_value(self, value: object) -> None:
+        """What an expression statement's value may not be."""
         if isinstance(value, NoGrad) and value.name == "set_grad_enabled":
             raise NotAllowed(
                 "`torch.set_grad_enabled(...)` works here only as "
                 "`with torch.set_grad_enabled(...):` (a statement would change later runs)."
             )
+
+    @staticmethod
+    def returning(stmt: ast.Return, value: object) -> _Return:
+        """The jump a `return` makes (raised by its closure)."""
+        return _Return(stmt, value)
+
+    def _s_Expr(self, stmt: ast.Expr) -> None:
+        self.expression_value(self._eval(stmt.value))
 
     def _s_Pass(self, stmt: ast.Pass) -> None:
         pass
@@ -306,7 +312,10 @@ class Interpreter:
 
     def _s_AugAssign(self, stmt: ast.AugAssign) -> None:
         target = stmt.target
-        current = self._eval(_as_load(target))
+        load = self._loads.get(stmt)
+        if load is None:
+            load = self._loads[stmt] = _as_load(target)
+        current = self._eval(load)
         operand = self._eval(stmt.value)
         if type(current) is list and isinstance(stmt.op, ast.Add):
             method_of(current, "extend").call(self, [operand], {})  # in place, as Python
@@ -524,13 +533,10 @@ class Interpreter:
 
     def _eval(self, node: ast.expr) -> object:
         try:
-            return getattr(self, "_e_" + type(node).__name__)(node)
-        except PlaygroundError as exc:
-            raise exc.at(node.lineno, node.col_offset) from None
-        except (RecursionError, MemoryError):
-            raise
-        except PROGRAM_FAULTS as exc:
-            raise _program_error(exc, node) from None
+            code = self.code[node]
+        except KeyError:
+            code = self._code(node)
+        return code(self)
 
     def _e_Constant(self, node: ast.Constant) -> object:
         return node.value
@@ -715,7 +721,10 @@ class Interpreter:
         return self._eval(chosen)
 
     def _e_Attribute(self, node: ast.Attribute) -> object:
-        obj = self._eval(node.value)
+        return self._attribute_of(node, self._eval(node.value))
+
+    def _attribute_of(self, node: ast.Attribute, obj: object) -> object:
+        """`obj.attr`, `obj` being the value of `node.value`."""
         if isinstance(obj, Namespace):
             if node.attr not in obj.members:
                 raise refuse_member(obj, node.attr)
@@ -827,9 +836,7 @@ class Interpreter:
         if type(func) is ast.Name and func.id == "super":
             return self._super(node)
         fn = self._eval(func)
-        spreads = self._spreads.get(id(node))
-        if spreads is None:
-            spreads = self._spreads[id(node)] = any(type(a) is ast.Starred for a in node.args)
+        spreads = any(type(a) is ast.Starred for a in node.args)
         args = self._items(node.args) if spreads else [self._eval(a) for a in node.args]
         if not node.keywords:
             return self.call(fn, args, {})
@@ -902,9 +909,10 @@ class Interpreter:
     def _count(self, result: object, operands: tuple, name: str) -> None:
         if isinstance(result, torch.Tensor):
             self.ctx.count_op(result)
-            kept = tuple(o for o in operands if isinstance(o, torch.Tensor))
             if name.endswith("pow"):
                 kept = operands
+            else:
+                kept = tuple([o for o in operands if isinstance(o, torch.Tensor)])
             self.ctx.tracer.record(result, kept)
         elif isinstance(result, tuple | list) and result and isinstance(result[0], torch.Tensor):
             # split, chunk, max(dim=...), autograd.grad: each piece is a tensor of the run
@@ -933,7 +941,14 @@ class Interpreter:
         try:
             if type(node) is ast.Lambda:
                 return self._eval(node.body)
-            self._block(node.body)
+            body = self._bodies.get(node)
+            if body is None:
+                body = self._bodies[node] = function_body(node, self._code)
+            statements, tail = body
+            for code in statements:
+                code(self)
+            if tail is not None:
+                return tail(self)
         except _Return as ret:
             return ret.value
         except (_Break, _Continue) as jump:
@@ -1042,12 +1057,6 @@ def _as_load(target: ast.expr) -> ast.expr:
     else:
         raise NotAllowed("Cannot use augmented assignment on this expression.")
     return ast.copy_location(node, target)
-
-
-def _program_error(exc: BaseException, node: ast.AST) -> ProgramError:
-    message = describe_exception(exc)
-    error = from_python(exc, message, hint_for(message))
-    return error.at(getattr(node, "lineno", None), getattr(node, "col_offset", None))
 
 
 def _repeated_keyword(key: str) -> ProgramError:

@@ -53,19 +53,32 @@ class Tracer:
         self.backward_bound = 0
 
     def record(self, output: object, operands: tuple[object, ...]) -> None:
-        """Remember `output`'s operands if it is a tensor created by autograd."""
-        if not isinstance(output, torch.Tensor) or grad_fn_of(output) is None:
+        """Remember `output`'s operands if it is a tensor created by autograd.
+
+        Called for every operation of every run: `output.grad_fn` is read once (each
+        read makes PyTorch look the node up again) and handed on.
+        """
+        if not isinstance(output, torch.Tensor):
             return
-        self._measure_depth(output, operands)
-        self.backward_bound += gradient_numel(output) + sum(
-            gradient_numel(o) for o in operands if isinstance(o, torch.Tensor) and o.requires_grad
-        )
-        node = output.grad_fn
-        old = self._records.pop(node, None)
+        node = grad_fn_of(output)
+        if node is None:
+            return
+        self._measure_depth(output, node, operands)
+        bound = gradient_numel(output)
+        for operand in operands:
+            if isinstance(operand, torch.Tensor) and operand.requires_grad:
+                bound += gradient_numel(operand)
+        self.backward_bound += bound
+        records = self._records
+        old = records.pop(node, None)
         if old is not None:
             self._elements -= old.output.numel()
-        self._records[node] = OpRecord(output, operands)
+        records[node] = OpRecord(output, operands)
         self._elements += output.numel()
+        if len(records) > self._max_records or self._elements > self._max_elements:
+            self._forget_oldest()
+
+    def _forget_oldest(self) -> None:
         while self._records and (
             len(self._records) > self._max_records or self._elements > self._max_elements
         ):
@@ -73,7 +86,9 @@ class Tracer:
             self._names.pop(key, None)
             self._elements -= dropped.output.numel()
 
-    def _measure_depth(self, output: torch.Tensor, operands: tuple[object, ...]) -> None:
+    def _measure_depth(
+        self, output: torch.Tensor, node: object, operands: tuple[object, ...]
+    ) -> None:
         """Track how many autograd nodes deep `output`'s graph is; refuse past `max_depth`.
 
         One operation may add several nodes (`v @ M` adds unsqueeze, mm, squeeze):
@@ -82,12 +97,13 @@ class Tracer:
         place (its `_version` moved) grows deeper than it was. A view changed in
         place grows its base's chain by one node (CopySlices), whichever of the
         base's views it was: 20 views each changed 2,000 times make one chain of
-        40,000, which crashes the process when it is freed.
+        40,000, which crashes the process when it is freed. The depth lives in the
+        tensor's `__dict__` (reading a missing attribute of a tensor is slow).
         """
-        state = getattr(output, _DEPTH, None)
+        state = output.__dict__.get(_DEPTH)
         if state is not None and state[1] == output._version:
             return  # the same tensor handed back (e.g. `.float()` of a float): no new node
-        number = output.grad_fn._sequence_nr()
+        number = node._sequence_nr()
         last = self._last_node_number
         added = 1 if last is None else max(1, number - last)
         self._last_node_number = number if last is None else max(last, number)
@@ -95,12 +111,15 @@ class Tracer:
         if state is not None and base is not None:
             others = [graph_depth(o) for o in operands if o is not output]
             base_depth = 1 + max([graph_depth(base), *others])
-            setattr(base, _DEPTH, (base_depth, base._version))
+            base.__dict__[_DEPTH] = (base_depth, base._version)
             depth = base_depth + 1  # the view, regenerated on top of its base's new node
         else:
-            before = [graph_depth(o) for o in operands] + [0 if state is None else state[0]]
-            depth = added + max(before)
-        setattr(output, _DEPTH, (depth, output._version))
+            depth = 0 if state is None else state[0]
+            for operand in operands:
+                if isinstance(operand, torch.Tensor):
+                    depth = max(depth, graph_depth(operand))
+            depth += added
+        output.__dict__[_DEPTH] = (depth, output._version)
         if self._max_depth is not None and depth > self._max_depth:
             raise BudgetExceeded(
                 f"The autograd graph is more than {self._max_depth:,} nodes deep.",
@@ -131,7 +150,7 @@ def graph_depth(value: object) -> int:
     """
     if not isinstance(value, torch.Tensor):
         return 0
-    state = getattr(value, _DEPTH, None)
+    state = value.__dict__.get(_DEPTH)
     depth = 0 if state is None else state[0]
     base = value._base
     if base is not None:
