@@ -42,6 +42,7 @@ def test_sandbox_overhead_quick() -> None:
     out = run_quick("sandbox_overhead.py")
     assert "| run | ms per 100-epoch block |" in out
     assert "ratio sandbox / plain" in out
+    assert "| tracer (`Tracer.record`) |" in out and "| the rest: the interpreter" in out
 
 
 def test_apptest_latency_quick() -> None:
