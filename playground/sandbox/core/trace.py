@@ -9,7 +9,7 @@ keyed by the `grad_fn` node the operation created.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import torch
 
@@ -19,9 +19,9 @@ from .errors import BudgetExceeded
 _DEPTH = "_playground_depth"
 
 
-@dataclass(frozen=True)
-class OpRecord:
-    """One operation: its output tensor and the operands it was given."""
+class OpRecord(NamedTuple):
+    """One operation: its output tensor and the operands it was given (a named tuple:
+    one is made per operation of every run, and a frozen dataclass costs 3x more)."""
 
     output: torch.Tensor
     operands: tuple[object, ...]
