@@ -76,9 +76,10 @@ def play(page: Page, speed: int, ms: float) -> Run:
         page.wait_for_function("document.querySelector('.agp').dataset.playing === '0'")
     times = [s[0] for s in samples]
     gaps = [b - a for a, b in pairwise(times)] or [0.0]
-    # The epoch rate up to the frame the last epoch first showed: an epoch counter that
-    # moves in whole steps reads low if the window ends just before its next step.
-    reached = next(i for i, s in enumerate(samples) if s[1] == samples[-1][1])
+    # The epoch rate up to the frame that drew the last epoch (the sample after it, as
+    # the recorder reads each frame before the player draws it): a counter that moves in
+    # whole steps reads low if the window ends just before its next step.
+    reached = max(1, next(i for i, s in enumerate(samples) if s[1] == samples[-1][1])) - 1
     return Run(
         speed=speed,
         seconds=(times[-1] - times[0]) / 1000 or 1e-9,

@@ -165,7 +165,7 @@ function paramTable(root, d) {
   const cells = rows.map((tr) => [...tr.querySelectorAll("td")]);
   return (e) => cells.forEach((row, k) => row.forEach((td, j) => {
     const v = j < d.x_names.length ? d.w[e][k][j] : d.b[e][k];
-    const rgb = cellColor(v, d.param_scale), text = fmt(v);
+    const rgb = cellColor(v, d.param_scale), text = finite(v) ? Number(v).toPrecision(4) : fmt(v);
     if (td.textContent !== text) td.textContent = text;
     td.style.background = `rgb(${rgb})`;
     td.style.color = luminance(`rgb(${rgb})`) > 0.18 ? "#000" : "#fff"; // the higher contrast
@@ -214,13 +214,16 @@ function normLayout(d) {
 // the epochs it skips, not a Plotly update per chart (each of those runs Plotly's whole
 // defaults-and-calc pass, which held 5,000-epoch runs under 10 frames/s on two busy cores).
 const CLAMP = 1e5; // pixels: a diverging value's point stays a finite SVG coordinate
-const pix = (v) => (Number.isFinite(v) ? Math.max(-CLAMP, Math.min(CLAMP, v)).toFixed(1) : null);
+const pix = (v) => (Number.isFinite(v) ? Math.round(Math.max(-CLAMP, Math.min(CLAMP, v)) * 10) / 10 : null);
 
 function axes(gd) { return [gd._fullLayout.xaxis, gd._fullLayout.yaxis]; }
 function traceGroups(gd) { return [...gd.querySelectorAll(".scatterlayer > g.trace")]; }
 
 // A line through points 0..to of (xAt(i), yAt(i)) on chart `gd`, drawn in a path of ours
 // under Plotly's traces and grown a few points per frame; a non-finite point is a gap.
+// A point within half a pixel of the last one kept is left out (but the line always
+// reaches the newest point): 5,000 epochs on a 400-pixel axis stay a path of ~800 points,
+// which keeps the browser's repaint of it cheap.
 function grower(gd, xAt, yAt, color) {
   const layer = gd.querySelector(".scatterlayer");
   if (!layer) return () => {};
@@ -229,16 +232,17 @@ function grower(gd, xAt, yAt, color) {
   el.setAttribute("class", "agp-live");
   el.setAttribute("style", `fill:none;stroke:${color};stroke-width:3px;stroke-linejoin:round`);
   layer.prepend(el); // under Plotly's markers
-  let d = "", n = 0, pen = false;
+  let d = "", tail = "", n = 0, pen = false, kx = 0, ky = 0;
   return (to) => {
-    if (to < n - 1) { d = ""; n = 0; pen = false; }
+    if (to < n - 1) { d = ""; tail = ""; n = 0; pen = false; }
     for (; n <= to; n += 1) {
       const yv = yAt(n), x = pix(xa.c2p(xAt(n))), y = finite(yv) ? pix(ya.c2p(yv)) : null;
-      if (x === null || y === null) { pen = false; continue; }
+      if (x === null || y === null) { d += tail; tail = ""; pen = false; continue; }
+      if (pen && Math.abs(x - kx) < 0.5 && Math.abs(y - ky) < 0.5) { tail = `L${x},${y}`; continue; }
       d += `${pen ? "L" : "M"}${x},${y}`;
-      pen = true;
+      tail = ""; pen = true; kx = x; ky = y;
     }
-    el.setAttribute("d", d);
+    el.setAttribute("d", d + tail);
   };
 }
 
