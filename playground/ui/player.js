@@ -174,7 +174,7 @@ function paramTable(root, d) {
 
 const PATH_COLOR = "#ff5252";
 
-// While playing, the path's markers are left out: the path grows as a bare line (see Live).
+// While playing, the path's markers are left out: it grows as a bare line (see live()).
 function landTraces(d, e, playing) {
   const L = d.landscape;
   const a = d.w.slice(0, e + 1).map((w) => w[0][0]), b = d.b.slice(0, e + 1).map((v) => v[0]);
@@ -209,7 +209,7 @@ function normLayout(d) {
 
 // Live frames. While playing, Plotly draws the charts once (at Play, at the epoch then);
 // each frame after that only rewrites a few SVG attributes of what it drew: the curves
-// grow by the epochs since the last frame (a path of our own over Plotly's, in its
+// grow by the epochs since the last frame (a path of our own under Plotly's markers, in its
 // coordinates), the "now" marker and the model's line move. A frame then costs about
 // the epochs it skips, not a Plotly update per chart (each of those runs Plotly's whole
 // defaults-and-calc pass, which held 5,000-epoch runs under 10 frames/s on two busy cores).
