@@ -84,3 +84,14 @@ def test_browser_timings_quick() -> None:
     assert "| default (120 nearest) | 10 | 10 |" in out, out
     assert "| expanded to 600 | 301 | 301 |" in out, out
     assert "| click -> graph (s) |" in out, out
+
+
+@pytest.mark.e2e
+def test_player_fps_quick() -> None:
+    if not (Path("/usr/bin/chromium").is_file() or shutil.which("chromium")):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but no Chromium for the player's frame rates")
+        pytest.skip("no Chromium")
+    out = run_quick("player_fps.py", timeout=300)
+    assert "| speed (epochs/s) | frames/s | chart updates/s |" in out, out
+    assert "| 100 |" in out and "| Epoch 99 / 99 |" in out, out  # the whole run was shown

@@ -135,23 +135,53 @@ function fitTraces(d, e, t) {
   return traces;
 }
 
-function paramTraces(d, e) {
-  const z = d.w[e].map((row, k) => row.concat([d.b[e][k]]));
-  return [{ z, x: d.x_names.concat(["bias b"]), y: d.y_names, type: "heatmap", colorscale: "RdBu",
-    zmid: 0, zmin: -d.param_scale, zmax: d.param_scale, text: z.map((r) => r.map(fmt)),
-    texttemplate: "%{text}", textfont: { size: 14 } }];
+// w and b as a table of numbers on colours: blue below zero, red above, pale at zero.
+// A table, not a Plotly heat map: a heat map is an image Plotly repaints whole (with its
+// axes) on every change, far too slow for every frame; a table's cells are just set.
+const COLD = [33, 102, 172], MID = [247, 247, 247], HOT = [178, 24, 43];
+
+function cellColor(v, scale) {
+  if (!finite(v)) return [0, 0, 0];
+  const f = Math.max(-1, Math.min(1, v / scale)), end = f < 0 ? COLD : HOT;
+  return MID.map((c, i) => Math.round(c + (end[i] - c) * Math.abs(f)));
 }
 
-function paramLayout() {
-  return { title: { text: "w (and b) now" }, margin: { l: 80, r: 20, t: 36, b: 40 }, font: { size: 15 } };
+function paramTable(root, d) {
+  const table = document.createElement("table");
+  const cell = (tag, text) => { const c = document.createElement(tag); c.textContent = text; return c; };
+  const caption = cell("caption", "w (and b) now");
+  const head = document.createElement("tr");
+  head.append(cell("td", ""), ...d.x_names.concat(["bias b"]).map((name) => {
+    const th = cell("th", name); th.scope = "col"; return th;
+  }));
+  const rows = d.y_names.map((name) => {
+    const tr = document.createElement("tr"), th = cell("th", name);
+    th.scope = "row";
+    tr.append(th, ...d.x_names.concat([""]).map(() => cell("td", "")));
+    return tr;
+  });
+  table.append(caption, head, ...rows);
+  root.replaceChildren(table);
+  const cells = rows.map((tr) => [...tr.querySelectorAll("td")]);
+  return (e) => cells.forEach((row, k) => row.forEach((td, j) => {
+    const v = j < d.x_names.length ? d.w[e][k][j] : d.b[e][k];
+    const rgb = cellColor(v, d.param_scale), text = finite(v) ? Number(v).toPrecision(4) : fmt(v);
+    if (td.textContent !== text) td.textContent = text;
+    td.style.background = `rgb(${rgb})`;
+    td.style.color = luminance(`rgb(${rgb})`) > 0.18 ? "#000" : "#fff"; // the higher contrast
+  }));
 }
 
-function landTraces(d, e) {
+const PATH_COLOR = "#ff5252";
+
+// While playing, the path's markers are left out: it grows as a bare line (see live()).
+function landTraces(d, e, playing) {
   const L = d.landscape;
   const a = d.w.slice(0, e + 1).map((w) => w[0][0]), b = d.b.slice(0, e + 1).map((v) => v[0]);
   return [
     { x: L.a, y: L.b, z: L.z, type: "contour", colorscale: "Viridis", showscale: false, ncontours: 25, name: "log10 loss" },
-    { x: a, y: b, mode: "lines+markers", name: "descent path", line: { color: "#ff5252", width: 3 }, marker: { size: 4 } },
+    { x: a, y: b, mode: playing ? "lines" : "lines+markers", name: "descent path",
+      line: { color: PATH_COLOR, width: 3 }, marker: { size: 4 } },
     { x: [d.optimum_w[0][0]], y: [d.optimum_b[0]], mode: "markers", name: "optimum", marker: { symbol: "star", size: 16, color: "#fff" } },
   ];
 }
@@ -163,7 +193,8 @@ function landLayout(d) {
 }
 
 function normTraces(d, e, t) {
-  const ys = d.grad_norm.slice(0, e);
+  // Before the first gradient, one empty point: Plotly then makes the layer the live path needs.
+  const ys = e > 0 ? d.grad_norm.slice(0, e) : [null];
   return [{ x: [...Array(ys.length).keys()], y: ys, mode: "lines", name: "‖gradient‖",
     line: { width: 3, color: t.norm } }];
 }
@@ -176,17 +207,97 @@ function normLayout(d) {
     yaxis: { type: "log", range: [Math.log10(lo) - 0.3, Math.log10(hi) + 0.3] }, showlegend: false };
 }
 
+// Live frames. While playing, Plotly draws the charts once (at Play, at the epoch then);
+// each frame after that only rewrites a few SVG attributes of what it drew: the curves
+// grow by the epochs since the last frame (a path of our own under Plotly's markers, in its
+// coordinates), the "now" marker and the model's line move. A frame then costs about
+// the epochs it skips, not a Plotly update per chart (each of those runs Plotly's whole
+// defaults-and-calc pass, which held 5,000-epoch runs under 10 frames/s on two busy cores).
+const CLAMP = 1e5; // pixels: a diverging value's point stays a finite SVG coordinate
+const pix = (v) => (Number.isFinite(v) ? Math.round(Math.max(-CLAMP, Math.min(CLAMP, v)) * 10) / 10 : null);
+
+function axes(gd) { return [gd._fullLayout.xaxis, gd._fullLayout.yaxis]; }
+function traceGroups(gd) { return [...gd.querySelectorAll(".scatterlayer > g.trace")]; }
+
+// A line through points 0..to of (xAt(i), yAt(i)) on chart `gd`, drawn in a path of ours
+// under Plotly's traces and grown a few points per frame; a non-finite point is a gap.
+// A point within half a pixel of the last one kept is left out (but the line always
+// reaches the newest point): 5,000 epochs on a 400-pixel axis stay a path of ~800 points,
+// which keeps the browser's repaint of it cheap.
+function grower(gd, xAt, yAt, color) {
+  const layer = gd.querySelector(".scatterlayer");
+  if (!layer) return () => {};
+  const [xa, ya] = axes(gd);
+  const el = document.createElementNS("http://www.w3.org/2000/svg", "path");
+  el.setAttribute("class", "agp-live");
+  el.setAttribute("style", `fill:none;stroke:${color};stroke-width:3px;stroke-linejoin:round`);
+  layer.prepend(el); // under Plotly's markers
+  let d = "", tail = "", n = 0, pen = false, kx = 0, ky = 0;
+  return (to) => {
+    if (to < n - 1) { d = ""; tail = ""; n = 0; pen = false; }
+    for (; n <= to; n += 1) {
+      const yv = yAt(n), x = pix(xa.c2p(xAt(n))), y = finite(yv) ? pix(ya.c2p(yv)) : null;
+      if (x === null || y === null) { d += tail; tail = ""; pen = false; continue; }
+      if (pen && Math.abs(x - kx) < 0.5 && Math.abs(y - ky) < 0.5) { tail = `L${x},${y}`; continue; }
+      d += `${pen ? "L" : "M"}${x},${y}`;
+      tail = ""; pen = true; kx = x; ky = y;
+    }
+    el.setAttribute("d", d + tail);
+  };
+}
+
+// Moves a marker Plotly drew (a `path.point`) to (x, y) in data coordinates.
+function mover(gd, point) {
+  const [xa, ya] = axes(gd);
+  return (x, y) => {
+    const px = pix(xa.c2p(x)), py = finite(y) ? pix(ya.c2p(y)) : null;
+    point.style.display = px === null || py === null ? "none" : "";
+    if (px !== null && py !== null) point.setAttribute("transform", `translate(${px},${py})`);
+  };
+}
+
+// The per-frame updates for the charts as Plotly last drew them: one function per
+// moving part, each taking the epoch to show.
+function live(charts, d, t) {
+  const parts = [];
+  const loss = charts.loss;
+  parts.push(grower(loss, (i) => i, (i) => d.losses[i], t.loss));
+  const now = traceGroups(loss)[2]?.querySelector("path.point");
+  if (now) { const move = mover(loss, now); parts.push((e) => move(e, d.losses[e])); }
+  const fit = charts.fit, groups = traceGroups(fit);
+  if (d.one_d) {
+    const line = groups[1]?.querySelector("path.js-line"), [xa, ya] = axes(fit);
+    const xs = d.x.map((r) => r[0]), lo = Math.min(...xs), hi = Math.max(...xs);
+    const at = (x, e) => `${pix(xa.c2p(x))},${pix(ya.c2p(d.w[e][0][0] * x + d.b[e][0]))}`;
+    if (line) parts.push((e) => line.setAttribute("d", `M${at(lo, e)}L${at(hi, e)}`));
+    parts.push(grower(charts.land, (i) => d.w[i][0][0], (i) => d.b[i][0], PATH_COLOR));
+  } else {
+    // One trace of points per output; Plotly leaves out points it cannot place, and
+    // then the points are not the rows in order: that trace waits for the next full draw.
+    const movers = d.y_names.map((_, k) => {
+      const points = groups[k] ? [...groups[k].querySelectorAll("path.point")] : [];
+      return points.length === d.x.length ? points.map((p) => mover(fit, p)) : null;
+    });
+    parts.push((e) => {
+      const preds = predict(d.x, d.w[e], d.b[e]);
+      movers.forEach((row, k) => row && row.forEach((move, i) => move(d.y[i][k], preds[i][k])));
+    });
+    const norm = grower(charts.land, (i) => i, (i) => (d.grad_norm[i] > 0 ? d.grad_norm[i] : null), t.norm);
+    parts.push((e) => norm(e - 1)); // the norm curve stops one short, as in normTraces
+  }
+  return parts;
+}
+
 function setup(root, d) {
   const q = (sel) => root.querySelector(sel);
   const scale = Math.max(1e-9, ...d.w.flat(2).concat(d.b.flat()).filter(finite).map(Math.abs));
   const data = { ...d, param_scale: scale };
   const last = d.losses.length - 1;
-  const state = { e: 0, playing: false, acc: 0, t: 0, raf: 0, runId: d.run_id, stepTimer: 0 };
+  const state = { e: 0, playing: false, acc: 0, t: 0, raf: 0, runId: d.run_id, stepTimer: 0, live: [] };
   const charts = { loss: q(".agp-loss"), fit: q(".agp-fit"), params: q(".agp-params"), land: q(".agp-land") };
-  q(".agp-speed").value = String(d.speed || 20);
 
-  const FAST = { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" };
-  let lastHeat = 0;
+  const fillParams = paramTable(charts.params, data);
+  let shownStop = null;
 
   function labels() {
     const e = state.e;
@@ -203,11 +314,20 @@ function setup(root, d) {
       play.dataset.word = word;
     }
     const stopped = d.stopped_at !== null && e >= last;
-    showMarkdownCode(q(".agp-msg"), stopped ? d.stop_message : "");
-    q(".agp-msg").style.display = stopped ? "" : "none";
+    if (shownStop !== stopped) { // rebuilt only when it changes: labels() runs every frame
+      showMarkdownCode(q(".agp-msg"), stopped ? d.stop_message : "");
+      q(".agp-msg").style.display = stopped ? "" : "none";
+      shownStop = stopped;
+    }
     root.dataset.epoch = String(e);
     root.dataset.playing = state.playing ? "1" : "0";
     root.dataset.draws = String(Number(root.dataset.draws || 0) + 1);
+  }
+
+  // Our live paths are dropped and, while playing, made again for the charts as now drawn.
+  function relive() {
+    root.querySelectorAll(".agp-live").forEach((el) => el.remove());
+    state.live = state.playing ? live(charts, data, state.theme) : [];
   }
 
   // Full redraw: layouts and every trace (start, pause, step, reset, log toggle).
@@ -216,29 +336,19 @@ function setup(root, d) {
     const t = (state.theme = chartTheme(root));
     P.react(charts.loss, lossTraces(data, e, t), themed(lossLayout(data, logY), t), CONFIG);
     P.react(charts.fit, fitTraces(data, e, t), themed(fitLayout(data), t), CONFIG);
-    P.react(charts.params, paramTraces(data, e), themed(paramLayout(), t), CONFIG);
-    if (d.one_d) P.react(charts.land, landTraces(data, e), themed(landLayout(data), t), CONFIG);
+    fillParams(e);
+    if (d.one_d) P.react(charts.land, landTraces(data, e, state.playing), themed(landLayout(data), t), CONFIG);
     else P.react(charts.land, normTraces(data, e, t), themed(normLayout(data), t), CONFIG);
     root.dataset.theme = t.dark ? "dark" : "light";
+    relive();
     labels();
   }
 
-  // Playing: move only the scatter traces (no relayout); the heat map at most 8×/s.
-  function drawFast(t) {
-    const P = window.Plotly, e = state.e, th = state.theme;
-    const loss = lossTraces(data, e, th);
-    P.animate(charts.loss, { data: [loss[0], loss[2]], traces: [0, 2] }, FAST);
-    const fit = fitTraces(data, e, th);
-    const moving = d.one_d ? [1] : d.y_names.map((_, i) => i);
-    P.animate(charts.fit, { data: moving.map((i) => fit[i]), traces: moving }, FAST);
-    if (!d.one_d) P.animate(charts.land, { data: normTraces(data, e, th), traces: [0] }, FAST);
-    // Heat map and contour cannot take the fast path (it would blank them): redraw
-    // them whole, at most 8 times a second.
-    if (t - lastHeat > 125) {
-      P.react(charts.params, paramTraces(data, e), themed(paramLayout(), th), CONFIG);
-      if (d.one_d) P.react(charts.land, landTraces(data, e), themed(landLayout(data), th), CONFIG);
-      lastHeat = t;
-    }
+  // Playing: only the live parts and the table move.
+  function drawFast() {
+    const e = state.e;
+    state.live.forEach((part) => part(e));
+    fillParams(e);
     labels();
   }
 
@@ -253,7 +363,7 @@ function setup(root, d) {
     if (whole > 0) {
       state.acc -= whole;
       state.e = Math.min(last, state.e + whole);
-      drawFast(t);
+      drawFast();
     }
     if (state.e >= last) { pause(); return; }
     state.raf = requestAnimationFrame(frame);
@@ -310,13 +420,20 @@ function setup(root, d) {
   // sidebar folding): plotly's `responsive` hears only the window, so watch the boxes.
   if (!root.__agpResize) {
     root.__agpResize = new ResizeObserver((entries) => {
-      for (const { target } of entries) if (target.data) window.Plotly.Plots.resize(target);
+      for (const { target } of entries) {
+        if (!target.data) continue;
+        // Plotly redraws a resized chart from its data: the live paths go with the old size.
+        Promise.resolve(window.Plotly.Plots.resize(target)).then(() => {
+          const player = players.get(root);
+          if (player && player.state.playing) player.relive();
+        });
+      }
     });
     Object.values(charts).forEach((chart) => root.__agpResize.observe(chart));
   }
   state.stop = () => { state.playing = false; cancelAnimationFrame(state.raf); clearTimeout(state.stepTimer); };
   state.start = Math.min(Math.max(d.start_epoch || 0, 0), last);
-  return { state, draw };
+  return { state, draw, relive };
 }
 
 export default function (args) {

@@ -43,8 +43,6 @@ EXCLUDED: dict[str, str] = {
     '[data-testid="stIconEmoji"]': "an emoji icon: a picture in its own colours",
     "[disabled], [aria-disabled='true']": "a disabled control: WCAG 1.4.3 exempts "
     "inactive user interface components",
-    ".agp-params": "the numbers on the player's heat map sit on an image of its cells "
-    "(unmeasurable here); plotly colours each number black or white by its cell's colour",
     '[data-testid="stDataFrame"]': "Streamlit's data grid (st.dataframe) draws its cells "
     "on a canvas, as pixels: no text to measure; it takes the theme's text and background",
 }

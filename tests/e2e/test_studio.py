@@ -106,6 +106,50 @@ def test_play_grows_the_loss_curve_and_pause_stops_it(page: Page, server_url: st
     assert epoch(page) == paused_at, "the player kept going after Pause"
 
 
+def numbers(text: str) -> list[float]:
+    return [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", text)]
+
+
+def test_top_speed_drops_frames_not_epochs_and_ends_on_the_last_epoch(
+    page: Page, server_url: str
+) -> None:
+    """At the top speed (600 epochs/s or more) a frame shows many epochs at once, and
+    the run still ends on its last epoch with that epoch everywhere: the label, the loss
+    curve and its marker, and w and b (checked against the server's record of PyTorch)."""
+    open_studio(page, server_url)
+    speeds = page.eval_on_selector_all(".agp-speed option", "os => os.map(o => Number(o.value))")
+    assert max(speeds) >= 600
+    box = page.get_by_label("Epochs")
+    box.fill("1000")
+    box.press("Enter")
+    expect(page.locator(".agp-epoch")).to_have_text("Epoch 0 / 999", timeout=SLOW_MS)
+    page.select_option(".agp-speed", str(max(speeds)))
+    draws = int(page.get_attribute(".agp", "data-draws"))
+    page.click(".agp-play")
+    expect(page.locator(".agp-epoch")).to_have_text("Epoch 999 / 999")
+    expect(page.locator(".agp")).to_have_attribute("data-playing", "0")
+    # Frames dropped: far fewer chart updates than epochs (a display draws 60 or so a second).
+    assert int(page.get_attribute(".agp", "data-draws")) - draws < 999
+    # The end is Plotly's full drawing of epoch 999; the per-frame paths are gone.
+    assert page.locator(".agp-live").count() == 0
+    curve, now = page.evaluate(
+        "(() => { const d = document.querySelector('.agp-loss').data;"
+        " return [d[0].y, [d[2].x[0], d[2].y[0]]]; })()"
+    )
+    assert len(curve) == 1000 and now == [999, curve[-1]]
+    assert numbers(page.locator(".agp-lossval").inner_text())[0] == pytest.approx(
+        curve[-1], rel=1e-4
+    )
+    # The server shows the epoch the player ended on: b after epoch 998 is epoch 999's b.
+    update = page.get_by_text(re.compile(r"^b: \[.*\] → \[")).first
+    expect(update).to_be_visible()
+    b_after = numbers(update.inner_text().split("→")[-1])
+    rows = page.locator(".agp-params tr:has(th[scope=row])").all_inner_texts()
+    shown_b = [numbers(row)[-1] for row in rows]  # each output's row ends with its bias
+    assert len(shown_b) == len(b_after) > 0
+    assert shown_b == pytest.approx(b_after, rel=1e-3, abs=1e-3)  # 4 digits each
+
+
 def test_step_advances_exactly_one_epoch_and_reset_restarts(page: Page, server_url: str) -> None:
     open_studio(page, server_url)
     page.click(".agp-step")
