@@ -19,7 +19,12 @@ docs/load.md):
 from __future__ import annotations
 
 import gc
+import importlib
 import threading
+
+# In the order the first page needs them: torch (`playground.runner`), plotly (imported
+# by the lab's loop chart), Streamlit's table serialisation (pyarrow, pandas).
+HEAVY_MODULES = ("playground.runner", "playground.ui.player", "pyarrow", "pandas")
 
 _lock = threading.Lock()
 _prepared = threading.Event()  # a fact about this process, not about any session
@@ -47,7 +52,10 @@ def prepare_server_process() -> None:
 
 
 def _import_heavy_modules() -> None:
-    """Import what the pages use later, so it is frozen with the rest of start-up."""
-    import pandas  # noqa: F401  (st.dataframe / st.table)
-    import plotly  # noqa: F401
-    import pyarrow  # noqa: F401  (Streamlit's dataframe serialisation)
+    """Import what the pages use later, so it is frozen with the rest of start-up.
+
+    The server imports torch because a worker's result is made of `playground`'s
+    classes, which import it.
+    """
+    for name in HEAVY_MODULES:
+        importlib.import_module(name)
