@@ -16,8 +16,11 @@ def _pages() -> None:
     # still going; under AppTest, which has no server, the first run does it. The worker
     # pool is asked for where a program runs (playground/ui/workers.py), so a page
     # shows its frame while the pool is still starting.
+    from playground.ui.graph_view import preload_graph_view
     from playground.ui.server_process import prepare_server_process
 
+    with st.sidebar:  # out of the pages' way; an element with no content
+        preload_graph_view()  # the browser loads Graphviz while the server gets ready
     prepare_server_process()  # once per process: torch threads, GC (why: its docstring)
     st.set_page_config(page_title="Autograd Playground", page_icon="∂", layout="wide")
     pages = [
