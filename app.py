@@ -12,10 +12,11 @@ from playground.ui.server_start import lifespan
 
 
 def _pages() -> None:
-    # Done by the server's start (the lifespan) on a served app, and waited for here if
-    # still going; under AppTest, which has no server, the first run does it. The worker
-    # pool is asked for where a program runs (playground/ui/workers.py), so a page
-    # shows its frame while the pool is still starting.
+    # Done by the server's start (the lifespan) on a served app; a page that comes while
+    # it is still going waits only for the modules it imports itself. Under AppTest,
+    # which has no server, the first run does it. The worker pool is asked for where a
+    # program runs (playground/ui/workers.py), so a page shows its frame while the pool
+    # is still starting.
     from playground.ui.graph_view import preload_graph_view
     from playground.ui.server_process import prepare_server_process
 
