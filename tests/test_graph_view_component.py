@@ -81,10 +81,15 @@ def test_step_buttons_call_on_step_with_the_direction(monkeypatch) -> None:
 
 
 def test_the_browser_loads_graphviz_from_this_server() -> None:
-    js = (Path(gv.__file__).parent / "graph_view.js").read_text()
-    assert 'LIB_URL = "app/static/graph.js"' in js
+    here = Path(gv.__file__).parent
+    loader = (here / "graph_loader.js").read_text()
+    assert 'LIB_URL = "app/static/graph.js"' in loader
     assert (ROOT / "static" / "graph.js").is_file()
+    js = (here / "graph_view.js").read_text()
     assert ".innerHTML" not in js  # the program's text reaches the page only as SVG text
+    # The view and the preloader share one loader, so the page loads the bundle once.
+    for script in (gv.with_loader(js), gv.with_loader(gv.PRELOAD_JS)):
+        assert script.startswith(loader) and script.count("function library()") == 1
 
 
 SCRIPT = """

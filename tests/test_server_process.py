@@ -84,3 +84,38 @@ def test_cycles_made_after_the_freeze_are_freed_by_the_automatic_collector() -> 
         """
     )
     assert out == "50"
+
+
+def test_a_page_waits_for_the_first_imports_only_while_the_server_start_prepares() -> None:
+    """While the start-up thread imports the tables' modules, a page's call returns (it
+    waited for the modules the page imports first); the preparation still ends once."""
+    out = run_python(
+        """
+        import gc, sys, threading
+        from playground.ui import server_process
+
+        release, calls = threading.Event(), []
+        original = server_process._import_heavy_modules
+
+        def imports(names):
+            calls.append(names)
+            if names == server_process.TABLE_MODULES:
+                release.wait(60)
+            else:
+                original(names)
+
+        server_process._import_heavy_modules = imports
+        start = threading.Thread(target=server_process.prepare_server_process)
+        start.start()
+        while len(calls) < 2:
+            pass
+        server_process.prepare_server_process()  # a page, meanwhile: does not wait
+        core = all(name in sys.modules for name in server_process.CORE_MODULES)
+        waited = not start.is_alive()
+        release.set()
+        start.join(60)
+        server_process.prepare_server_process()
+        print(core, waited, len(calls), gc.get_freeze_count() > 0)
+        """
+    )
+    assert out == "True False 2 True"

@@ -2,9 +2,9 @@
 // zoom, pan, fit, full screen and the layout direction all happen in the browser, so
 // none of them costs the server a rerun. Everything from the user's program arrives
 // inside the DOT's labels and reaches the page only as SVG <text> built by Graphviz and
-// parsed by DOMParser (never innerHTML); messages use textContent.
+// parsed by DOMParser (never innerHTML); messages use textContent. `library()` comes
+// from graph_loader.js, which Python puts before this script.
 
-const LIB_URL = "app/static/graph.js";
 const PX_PER_PT = 4 / 3; // Graphviz sizes are points; the SVG is drawn 1 pt = 4/3 px
 // Labels are 14 pt (18.7 px at scale 1): the view starts no smaller than this scale, so
 // node text is at least 14 px tall (0.8 * 18.7 = 14.9 px) however big the graph is.
@@ -22,18 +22,6 @@ const RANKDIR_KEY = "agp-graph-rankdir";
 // top-to-bottom); a bigger one stays left to right (one layout, not two).
 const AUTO_MAX_NODES = 80;
 const views = new WeakMap();
-
-function library() {
-  if (!window.__agpGraphLib) {
-    window.__agpGraphLib = import(new URL(LIB_URL, document.baseURI).href)
-      .then(async (lib) => ({ viz: await lib.graphviz(), Panzoom: lib.Panzoom }))
-      .catch((err) => {
-        window.__agpGraphLib = null; // let the next graph try again
-        throw err;
-      });
-  }
-  return window.__agpGraphLib;
-}
 
 function storedRankdir() {
   try {

@@ -19,10 +19,17 @@ docs/load.md):
 from __future__ import annotations
 
 import gc
+import importlib
 import threading
+
+# What the first page imports (torch through `playground.runner`, plotly through the
+# lab's loop chart); then what only its tables need (Streamlit's table serialisation).
+CORE_MODULES = ("playground.runner", "playground.ui.player")
+TABLE_MODULES = ("pyarrow", "pandas")
 
 _lock = threading.Lock()
 _prepared = threading.Event()  # a fact about this process, not about any session
+_core_imported = threading.Event()  # likewise
 
 
 def prepare_server_process() -> None:
@@ -34,20 +41,36 @@ def prepare_server_process() -> None:
     """
     if _prepared.is_set():
         return
-    with _lock:
+    # Another thread is at it (the server's start, playground/ui/server_start.py): a
+    # page waits for the modules it imports first, not for the tables' pyarrow and
+    # pandas (the lab's graph is sent before its tables) nor for the freeze. Waiting
+    # for those here, rather than importing beside that thread, keeps two threads from
+    # importing the same modules of ours at once.
+    if not _lock.acquire(blocking=False):
+        _core_imported.wait()
+        return
+    try:
         if _prepared.is_set():
             return
-        _import_heavy_modules()
+        _import_heavy_modules(CORE_MODULES)
+        _core_imported.set()
+        _import_heavy_modules(TABLE_MODULES)
         import torch
 
         torch.set_num_threads(1)
         gc.collect()  # garbage from start-up is freed, not frozen
         gc.freeze()
         _prepared.set()
+    finally:
+        _core_imported.set()  # even after a failed import: the page then tries its own
+        _lock.release()
 
 
-def _import_heavy_modules() -> None:
-    """Import what the pages use later, so it is frozen with the rest of start-up."""
-    import pandas  # noqa: F401  (st.dataframe / st.table)
-    import plotly  # noqa: F401
-    import pyarrow  # noqa: F401  (Streamlit's dataframe serialisation)
+def _import_heavy_modules(names: tuple[str, ...]) -> None:
+    """Import what the pages use later, so it is frozen with the rest of start-up.
+
+    The server imports torch because a worker's result is made of `playground`'s
+    classes, which import it.
+    """
+    for name in names:
+        importlib.import_module(name)

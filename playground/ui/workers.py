@@ -5,6 +5,11 @@ student data). Each session has a lane, so a new edit cancels the student's olde
 run instead of queueing behind it. While a run is in flight the page updates a
 small note every tenth of a second: each update is a point where Streamlit can stop
 this script run for a newer one, and the `finally` then kills the stale run.
+
+Nothing here imports torch at import time (`playground.isolated` is imported by the
+functions that run a program): the server's start-up (`server_start`) starts the pool
+from here first, so that the fork server's import of torch is not queued behind the
+server's own.
 """
 
 from __future__ import annotations
@@ -12,14 +17,16 @@ from __future__ import annotations
 import os
 import time
 from concurrent.futures import wait
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from playground.gradcheck import GradCheck
-from playground.isolated import finish_check, finish_run, start_check, start_run
 from playground.isolation import Job, Lane, WorkerPool
 from playground.isolation.limits import Limits
-from playground.runner import RunResult
+
+if TYPE_CHECKING:
+    from playground.gradcheck import GradCheck
+    from playground.runner import RunResult
 
 LANE = "worker_lane"
 POLL = 0.1  # seconds between chances to hand over to a newer run
@@ -76,6 +83,8 @@ def _wait(lane: Lane, job: Job, what: str) -> None:
 def run_program(source: str, **options) -> RunResult:
     """`playground.run(source, **options)` in this student's lane, summarised for the
     page (`RunResult.for_page`): the session keeps it."""
+    from playground.isolated import finish_run, start_run
+
     lane = _lane()
     job = start_run(lane, source, summarise=True, **options)
     _wait(lane, job, "Running your program")
@@ -84,6 +93,8 @@ def run_program(source: str, **options) -> RunResult:
 
 def check_program(source: str) -> GradCheck:
     """The gradient check in this student's lane (a newer run interrupts it)."""
+    from playground.isolated import finish_check, start_check
+
     lane = _lane()
     job = start_check(lane, source)
     _wait(lane, job, "Checking gradients")
