@@ -105,6 +105,8 @@ def run(
     and a non-zero `stop` (set by the server) ends the run at its next check;
     `summarise` returns `RunResult.for_page()` (what a page keeps).
     """
+    from .sandbox import warm  # noqa: F401  (PyTorch's lazy imports, once per process)
+
     ctx = RunContext(budgets, seed, float64=float64, overrides=overrides, line=line, stop=stop)
     scope: dict[str, object] = dict(crop_tensors())
     if float64:

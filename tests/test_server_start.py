@@ -118,3 +118,22 @@ def test_the_lifespan_warms_the_pool_and_the_process_once() -> None:
         """
     )
     assert out == "1 True True True 1 True"
+
+
+def test_the_server_leaves_torch_dynamo_to_the_workers_until_they_are_ready() -> None:
+    """PyTorch imports `torch._dynamo` (1.4 s) on the first meta-sized shape check and
+    optimizer step: the server's cold-start imports must not pay it (the fork server's
+    preload does), and importing `playground.sandbox.warm` pays it."""
+    out = run_python(
+        """
+        import importlib, sys
+        from playground.isolation.pool import PRELOAD
+        from playground.ui.server_process import CORE_MODULES
+        for name in (*CORE_MODULES, "playground.sandbox.completions", "playground.ui.editor"):
+            importlib.import_module(name)
+        before = "torch._dynamo" in sys.modules
+        import playground.sandbox.warm
+        print(before, "playground.sandbox.warm" in PRELOAD, "torch._dynamo" in sys.modules)
+        """
+    )
+    assert out.split() == ["False", "True", "True"]  # before, preloaded, after

@@ -22,7 +22,8 @@ from .limits import Limits, run_task, start_worker
 from .start import worker_context
 from .stops import WorkerStopped, died, out_of_memory, timed_out
 
-PRELOAD = ("playground.runner", "playground.gradcheck")  # imported once, by the fork server
+# Imported once, by the fork server: the runner, and PyTorch's lazy imports warmed.
+PRELOAD = ("playground.runner", "playground.gradcheck", "playground.sandbox.warm")
 SLOTS = 256  # line slots shared with the workers: tasks queued or running at once
 # A task asked to stop (its student sent a newer edit) is killed only if it has not
 # stopped by itself this long after: a kill costs a new worker, and a burst of edits

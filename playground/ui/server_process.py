@@ -66,6 +66,17 @@ def prepare_server_process() -> None:
         _lock.release()
 
 
+def warm_optimizers() -> None:
+    """PyTorch's lazy imports (`sandbox/warm.py`; the studio trains with torch's
+    optimizers in this process), frozen like the rest of start-up. Left out of
+    `prepare_server_process` so that a cold start does not wait for it."""
+    prepare_server_process()
+    _prepared.wait()
+    import playground.sandbox.warm  # noqa: F401  (warms on import)
+
+    gc.freeze()
+
+
 def _import_heavy_modules(names: tuple[str, ...]) -> None:
     """Import what the pages use later, so it is frozen with the rest of start-up.
 

@@ -13,7 +13,10 @@ the two cores side by side while the browser loads the page:
   step, so it starts earliest); `st.cache_resource` makes a page that asks for the pool
   meanwhile wait for this same pool instead of starting a second one;
 - another imports what the server process needs (`prepare_server_process`) and then
-  freezes the import-time heap.
+  freezes the import-time heap;
+- once the workers are ready, the pool's thread pays the optimizers' lazy import of
+  `torch._dynamo` in the server too (`warm_optimizers`): the fork server imports it
+  before any worker exists, and two such imports at once on two cores slowed both.
 
 This module imports only the standard library at its top: `app.py` imports it when
 the server starts, and the heavy imports belong in the threads.
@@ -38,9 +41,11 @@ def _not_from_warming(record: logging.LogRecord) -> bool:
 
 
 def _pool() -> None:
+    from playground.ui.server_process import warm_optimizers
     from playground.ui.workers import worker_pool
 
     worker_pool()
+    warm_optimizers()  # once the workers are ready: it would slow the fork server's start
 
 
 def _imports() -> None:

@@ -322,9 +322,9 @@ def scheduler_members() -> dict[str, object]:
     return {name: SchedulerClass(spec) for name, spec in SCHEDULERS.items()}
 
 
-def _warm_up() -> None:
-    """Pay the optimizers' lazy imports (torch._dynamo, ...) now, not during a run:
-    a run must read no file, and the first `step()` would import dozens."""
+def warm_up() -> None:
+    """Step every optimizer and scheduler once, so the first `step()` of a run reads no
+    file (it imports `torch._dynamo`); called once per process by `sandbox.warm`."""
     weight = torch.nn.Parameter(torch.zeros(2))
     for spec in OPTIMIZERS.values():
         optimizer = spec.cls([weight], lr=0.1)
@@ -333,9 +333,6 @@ def _warm_up() -> None:
         optimizer.step()
         scheduler.step()
         optimizer.zero_grad()
-
-
-_warm_up()
 
 
 def _plain_setting(value: object) -> bool:

@@ -298,7 +298,8 @@ _STACKERS = frozenset(("cat", "concat", "concatenate", "stack", "hstack", "vstac
 
 
 def warm_up() -> None:
-    """Run every meta-sized entry once now, so its first use reads no file."""
+    """Run every meta-sized entry once, so its first use in a run reads no file (some
+    import `torch._dynamo`); called once per process by `sandbox.warm`."""
     x = torch.empty(1, 3, device="meta")
     for entry in TENSOR_ENTRIES:
         if entry.size is not Size.META:
@@ -316,6 +317,3 @@ def warm_up() -> None:
     functional.pad(x, (1, 1))
     functional.linear(x, torch.empty(2, 3, device="meta"), torch.empty(2, device="meta"))
     x[torch.empty(2, dtype=torch.long, device="meta")]
-
-
-warm_up()
