@@ -73,7 +73,7 @@ def _code_panel() -> str:
 
 
 def _leaf_inputs(code: str) -> None:
-    leaves = find_scalar_leaves(code)
+    leaves = per_result("lab_leaves", code, lambda: find_scalar_leaves(code))  # parses it
     if not leaves or hidden("values"):
         return
     st.caption("Change a value — the code and graph follow:")
