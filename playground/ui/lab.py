@@ -152,11 +152,13 @@ def _downloads(dot: str) -> None:
     script = per_result("lab_script_text", code, lambda: lab_script(code))  # parses the program
     with st.expander("Copy as PyTorch: this program for plain Python"):
         st.code(script, language="python")
-        st.download_button("Download script", script, file_name="autograd_lab.py",
+        st.download_button("Download script", lambda: script, file_name="autograd_lab.py",
                            mime="text/x-python", on_click="ignore", key="lab_script")  # fmt: skip
+    # The files are made when asked for (a callable): as data, each rerun stored them in
+    # Streamlit's media file manager again.
     left.download_button(
         "Download DOT",
-        dot,
+        lambda: dot,
         file_name="autograd.dot",
         mime="text/vnd.graphviz",
         on_click="ignore",
