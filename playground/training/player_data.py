@@ -7,7 +7,7 @@ every epoch's loss and parameters plus the data to draw the fit against.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import torch
@@ -62,8 +62,9 @@ class PlayerData:
     landscape: dict | None = None
 
     def to_json(self) -> dict:
-        """The player component's data argument."""
-        return asdict(self)
+        """The player's data as a dict of the fields themselves (they are JSON values
+        already): `asdict` deep-copied every list, 5 ms a run on a busy machine."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def player_data(

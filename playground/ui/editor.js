@@ -15,6 +15,21 @@ function loadBundle() {
   return window.__agpEditor;
 }
 
+// The allow-list's names, a file this app serves (its name carries its content's hash),
+// fetched once per page instead of riding along with every rerun. Without it the
+// editor still works, only without suggestions.
+function loadCompletions(name) {
+  if (!name) return Promise.resolve(null);
+  window.__agpCompletions = window.__agpCompletions || {};
+  if (!window.__agpCompletions[name]) {
+    const url = new URL(`app/static/${name}`, document.baseURI).href;
+    window.__agpCompletions[name] = fetch(url)
+      .then((reply) => (reply.ok ? reply.json() : null))
+      .catch(() => null);
+  }
+  return window.__agpCompletions[name];
+}
+
 // A state value, not a trigger: Streamlit sends every widget's latest state with each
 // rerun, so a run whose request was overtaken by another (the Run button's click right
 // after the blur) is not lost. The sequence number makes sending the same text again
@@ -43,7 +58,7 @@ function apply(entry, data) {
   api.updateTheme();
 }
 
-function mount(entry, host, data, mod) {
+function mount(entry, host, data, mod, completions) {
   host.style.setProperty("--agp-ed-height", `${data.height}px`);
   const area = document.createElement("div");
   area.className = "agp-ed-area";
@@ -51,7 +66,7 @@ function mount(entry, host, data, mod) {
   entry.api = mod.mountEditor(area, {
     doc: data.code,
     label: data.label,
-    completions: JSON.parse(data.completions),
+    completions,
     onRun: (code) => send(entry, code),
     onBlur: (code) => { if (code !== entry.sent) send(entry, code); },
   });
@@ -91,9 +106,9 @@ export default function (args) {
     entry = { args, api: null, data };
     editors.set(host, entry);
     host.style.minHeight = `${data.height}px`; // its room while the bundle loads
-    loadBundle().then((mod) => {
+    Promise.all([loadBundle(), loadCompletions(data.completions)]).then(([mod, names]) => {
       host.style.minHeight = "";
-      mount(entry, host, entry.data, mod);
+      mount(entry, host, entry.data, mod, names);
       apply(entry, entry.data);
     }).catch((err) => {
       host.textContent = `The code editor could not be loaded (${err}). Reload the page.`;

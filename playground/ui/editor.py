@@ -16,7 +16,9 @@ the revision changes, so a rerun for any other reason never overwrites typing.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import secrets
 from functools import cache, partial
 from pathlib import Path
@@ -29,10 +31,38 @@ from playground.sandbox.core.errors import ErrorInfo
 HTML = '<div class="agp-ed" data-testid="agp-editor"></div>'
 
 
+STATIC = Path(__file__).resolve().parents[2] / "static"
+
+
 @cache
 def completions_json() -> str:
     """The allow-list's names as one JSON text (immutable, so safe to share)."""
     return json.dumps(completions(), separators=(",", ":"))
+
+
+@cache
+def completions_file() -> str | None:
+    """The allow-list as a file this app serves (`static/completions-<hash>.json`), or
+    None if it cannot be written (the editor then offers no completions).
+
+    Why a file and not component data: as data, its ~15 kB went to the browser, and was
+    serialised and hashed twice, on every rerun of the lab. The browser now fetches it
+    once per page. The name carries the content's hash, so a browser's cached copy
+    from an older allow-list is never used. Written to a temporary name and moved, so
+    two server processes starting together never serve half a file.
+    """
+    text = completions_json()
+    name = f"completions-{hashlib.sha256(text.encode()).hexdigest()[:12]}.json"
+    target = STATIC / name
+    try:
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            STATIC.mkdir(exist_ok=True)
+            partial_file = target.with_suffix(f".{os.getpid()}.tmp")
+            partial_file.write_text(text, encoding="utf-8")
+            os.replace(partial_file, target)
+    except OSError:
+        return None
+    return name
 
 
 @st.cache_resource
@@ -87,7 +117,7 @@ def code_editor(
         "error": marked,
         "height": height,
         "run_button": run_button,
-        "completions": completions_json(),
+        "completions": completions_file(),
     }
     _component()(key=widget, data=data, on_run_change=partial(_take_run, key))
     return st.session_state[key]

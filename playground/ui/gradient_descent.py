@@ -202,7 +202,11 @@ def _body() -> None:
     if not hidden("script"):
         script = shown.script
         st.download_button(
-            "Download PyTorch script", script, file_name="train.py", key="gd_dl", on_click="ignore"
+            "Download PyTorch script",
+            lambda: script,
+            file_name="train.py",
+            key="gd_dl",
+            on_click="ignore",
         )
         with st.expander("The exact PyTorch script for these settings"):
             st.code(script, language="python")

@@ -201,12 +201,15 @@ function setup(root, d) {
 }
 
 export default function (args) {
-  const { data, parentElement } = args;
+  // The record arrives as JSON text beside its id (serialised once per run on the
+  // server, not on every rerun): parsed only when the run is new.
+  const { parentElement } = args;
   const root = parentElement.querySelector(".aglc");
   const old = charts.get(root);
-  if (old && old.state.runId === data.run_id) return;
+  if (old && old.state.runId === args.data.run_id) return;
   if (old) old.state.stop();
   root.querySelector(".aglc-status").textContent = "Loading the chart…";
+  const data = JSON.parse(args.data.json);
   loadPlotly().then(() => {
     const view = setup(root, data);
     charts.set(root, view);

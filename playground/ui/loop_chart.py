@@ -16,6 +16,7 @@ import streamlit as st
 
 from playground.runner import RunResult
 from playground.sandbox.loop_record import LoopRecord
+from playground.ui.memo import per_result
 from playground.ui.player import ensure_plotly_js, plotly_js_with
 
 HTML = """
@@ -59,11 +60,18 @@ def _component():  # registered once per server process; holds no per-student da
     )
 
 
-def loop_chart(record: LoopRecord, key: str) -> None:
-    """Mount the chart of `record`; it starts at the final iteration (the graph's)."""
+def _payload(record: LoopRecord) -> dict:
     data = record.to_json()
-    data["run_id"] = hashlib.sha1(json.dumps(data).encode()).hexdigest()[:16]
-    _component()(data=data, key=key)
+    run_id = hashlib.sha1(json.dumps(data).encode()).hexdigest()[:16]
+    return {"run_id": run_id, "json": json.dumps({**data, "run_id": run_id})}
+
+
+def loop_chart(record: LoopRecord, key: str) -> None:
+    """Mount the chart of `record`; it starts at the final iteration (the graph's).
+
+    The record (up to ~0.3 MB) goes as JSON text made once per run (`per_result`), not
+    rebuilt and serialised on every rerun of the page."""
+    _component()(data=per_result(f"{key}_json", record, lambda: _payload(record)), key=key)
 
 
 def _summary(record: LoopRecord) -> str:

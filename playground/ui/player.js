@@ -437,6 +437,8 @@ function setup(root, d) {
 }
 
 export default function (args) {
+  // The run arrives as JSON text beside its id (the server serialises each run once,
+  // not on every rerun): parsed only when the run is new.
   const { data, parentElement } = args;
   const root = parentElement.querySelector(".agp");
   const old = players.get(root);
@@ -444,7 +446,7 @@ export default function (args) {
   if (old) old.state.stop();
   root.querySelector(".agp-status").textContent = "Loading charts…";
   loadPlotly().then(() => {
-    const player = setup(root, data);
+    const player = setup(root, JSON.parse(data.json));
     player.args = args;
     player.state.e = player.state.start;
     players.set(root, player);

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.presets import PRESETS
 from playground.runner import run
+from playground.sandbox.completions import completions
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,8 +33,21 @@ def test_the_editor_gets_the_code_its_label_and_the_allow_list(at: AppTest) -> N
     assert data["code"] == PRESETS[0].source
     assert data["label"] == "Your PyTorch code"
     assert data["error"] is None
-    names = json.loads(data["completions"])
+    # The allow-list is a file the app serves (the browser fetches it once per page).
+    served = ROOT / "static" / data["completions"]
+    names = json.loads(served.read_text(encoding="utf-8"))
+    assert names == completions()
     assert "zeros" in {name for name, _ in names["modules"]["torch"]}
+
+
+def test_reruns_do_not_carry_the_allow_list(at: AppTest) -> None:
+    """Every rerun sends the editor's data again: the ~15 kB allow-list stays out of it."""
+    name = _data(at)["completions"]
+    at.toggle(key="lab_raw").set_value(True).run()
+    (element,) = [e for e in at.get("bidi_component") if e.proto.id.endswith("-lab_code_editor")]
+    assert _data(at)["completions"] == name
+    assert len(element.proto.json) < len(PRESETS[0].source) + 500
+    assert "zeros_like" not in element.proto.json
 
 
 def test_the_revision_moves_only_when_the_server_changes_the_code(at: AppTest) -> None:

@@ -11,6 +11,7 @@ from editor_state import send_code, shown_code, shown_dot
 from streamlit.testing.v1 import AppTest
 
 from playground.presets import PRESETS, TUTORIAL_TRAINING
+from playground.report import gradient_rows, inspector_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -156,3 +157,18 @@ def test_a_session_keeps_only_what_the_page_shows(at: AppTest) -> None:
     assert not at.exception and "SumBackward0" in _dot(at)
     kept = at.session_state["lab_result"], at.session_state["lab_last_good"]
     assert len(pickle.dumps(kept)) < 100_000
+
+
+def test_tables_are_built_once_per_result(at: AppTest) -> None:
+    """A rerun that shows the same result reuses its tables; a new run builds new ones."""
+    shown, (gradients, inspector) = at.session_state["lab_tables"]
+    assert gradients.to_pylist() == gradient_rows(shown)
+    assert inspector.to_pylist() == inspector_rows(shown)
+    at.toggle(key="lab_raw").set_value(True).run()
+    assert at.session_state["lab_tables"][1][0] is gradients
+    at.number_input(key="leaf_w").set_value(10.0).run()
+    assert at.session_state["lab_tables"][1][0] is not gradients
+    w = torch.tensor(10.0, requires_grad=True)
+    (w * torch.tensor(3.0) + torch.tensor(5.0)).backward()
+    grads = dict(zip(at.table[0].value["gradient"], at.table[0].value[".grad"], strict=True))
+    assert float(grads["dy/dw"]) == w.grad.item()

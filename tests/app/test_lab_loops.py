@@ -6,6 +6,7 @@ the section's presence, its summary and the record it is given are checked.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -52,6 +53,15 @@ def test_section_appears_for_the_tutorial_s_training_block(at: AppTest) -> None:
     loops = at.session_state["lab_result"].loops
     _, printed = run_plain(TUTORIAL_TRAINING.replace("print(loss)", "print(loss.item())"))
     assert loops.series["loss"][-1] == float(printed.strip())
+    # The chart gets the record as JSON text made once per run: a rerun sends the same.
+    source, sent = at.session_state["lab_loop_chart_json"]
+    assert source is loops
+    assert json.loads(sent["json"]) == {
+        **json.loads(json.dumps(loops.to_json())),
+        "run_id": sent["run_id"],
+    }
+    at.toggle(key="lab_raw").set_value(True).run()
+    assert at.session_state["lab_loop_chart_json"][1] is sent
     # Back to a program without a loop: the section goes away.
     send_code(at, PRESETS[0].source)
     assert "Training loop" not in _headers(at)

@@ -6,6 +6,7 @@ what the server computes for it: the run kept per session, the messages, the scr
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import sys
@@ -93,6 +94,26 @@ def test_rerun_without_changes_reuses_the_run(at: AppTest) -> None:
     at.run()
     assert not at.exception
     assert _run(at)[2] == run_id
+
+
+def _player_data(at: AppTest) -> dict:
+    (element,) = [e for e in at.get("bidi_component") if e.proto.id.endswith("-gd_player")]
+    return json.loads(element.proto.json)
+
+
+def test_the_player_gets_its_run_as_json_made_once_per_run(at: AppTest) -> None:
+    """The run goes as JSON text made once: a rerun sends the very same text again."""
+    player = at.session_state["gd_replay"].player
+    sent = _player_data(at)
+    assert sent["run_id"] == player.run_id
+    assert json.loads(sent["json"]) == json.loads(json.dumps(player.to_json()))
+    source, text = at.session_state["gd_player_json"]
+    assert source is player and text == sent["json"]
+    at.run()
+    assert at.session_state["gd_player_json"][1] is text
+    at.sidebar.select_slider(key="gd_lr").set_value(2e-5).run()
+    assert json.loads(_player_data(at)["json"])["lr"] == 2e-5
+    assert at.session_state["gd_player_json"][1] is not text
 
 
 def test_changing_the_learning_rate_retrains(at: AppTest, ref) -> None:
