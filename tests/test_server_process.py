@@ -94,12 +94,13 @@ def test_a_page_waits_for_the_first_imports_only_while_the_server_start_prepares
         import gc, sys, threading
         from playground.ui import server_process
 
-        release, calls = threading.Event(), []
+        release, tables, calls = threading.Event(), threading.Event(), []
         original = server_process._import_heavy_modules
 
         def imports(names):
             calls.append(names)
             if names == server_process.TABLE_MODULES:
+                tables.set()
                 release.wait(60)
             else:
                 original(names)
@@ -107,8 +108,7 @@ def test_a_page_waits_for_the_first_imports_only_while_the_server_start_prepares
         server_process._import_heavy_modules = imports
         start = threading.Thread(target=server_process.prepare_server_process)
         start.start()
-        while len(calls) < 2:
-            pass
+        tables.wait(120)  # not a busy wait: it would starve the importing thread
         server_process.prepare_server_process()  # a page, meanwhile: does not wait
         core = all(name in sys.modules for name in server_process.CORE_MODULES)
         waited = not start.is_alive()

@@ -78,7 +78,12 @@ def test_the_lifespan_returns_before_the_warming_ends(monkeypatch) -> None:
         async with server_start.lifespan(None):
             pass
 
-    asyncio.run(serve())
+    # In a thread of its own: the browser tests' Playwright leaves an event loop running
+    # in the main thread, where `asyncio.run` refuses to start another.
+    server = threading.Thread(target=lambda: asyncio.run(serve()))
+    server.start()
+    server.join(10)
+    assert not server.is_alive()
     warming = [t for t in threading.enumerate() if t.name in server_start.WARM_THREADS]
     assert len(warming) == 2  # still warming: the lifespan did not wait for them
     release.set()
