@@ -131,9 +131,12 @@ def _run(source: str, max_nodes: int | None, budgets: Budgets = HOSTED_BUDGETS) 
     """The program in a worker process, as on the server: one that crashes PyTorch or
     outgrows its memory ends as an error result, not as a dead command. Plain fork:
     this process runs no other threads. Describing a whole graph of tens of thousands
-    of nodes takes seconds, so the worker's clock allows for it."""
+    of nodes takes seconds, so the worker's clock allows for it. The worker imports
+    `sandbox.warm` before its limits are set: imported by the run instead, under
+    them, `torch._dynamo` asks `tempfile` for a directory it can write a file in
+    (none, with file writes capped at 0 bytes) and every run failed."""
     limits = Limits.local() if budgets is LOCAL_BUDGETS else Limits.from_environment()
-    pool = WorkerPool(workers=1, limits=limits, start="fork", preload=())
+    pool = WorkerPool(workers=1, limits=limits, start="fork", preload=("playground.sandbox.warm",))
     seconds = DESCRIBE_SECONDS + budgets.wall_seconds
     try:
         return run_isolated(pool, source, budgets=budgets, max_nodes=max_nodes, seconds=seconds)
