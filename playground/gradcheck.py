@@ -66,6 +66,8 @@ def check_gradients(
     its shared cells (see `runner.run`): a newer edit ends the check at the next
     statement of its current run, instead of the worker being killed and replaced.
     """
+    from .sandbox import warm  # noqa: F401  (PyTorch's lazy imports, before the clock starts)
+
     deadline = time.monotonic() + total_seconds
     stop = ctypes.c_int() if stop is None else stop
     run_here = partial(run, line=line, stop=stop)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import torch
 
 from playground.gradcheck import MAX_ELEMENTS, check_gradients
 from playground.presets import PRESETS
 
+ROOT = Path(__file__).resolve().parent.parent
 CHECKABLE = [p for p in PRESETS if "zero_" not in p.source and "detach" not in p.source]
 
 
@@ -64,3 +69,32 @@ def test_too_many_elements_are_refused_quickly() -> None:
     n = MAX_ELEMENTS + 1
     report = check_gradients(f"w = torch.ones({n}, requires_grad=True)\nw.sum().backward()")
     assert not report.ok and str(MAX_ELEMENTS) in report.message
+
+
+# In a fresh process: is PyTorch's lazy import of torch._dynamo paid before the
+# check's clock is first read? (Paid inside it, a process's first check lost that
+# second or more of its TOTAL_SECONDS; the workers preload it, a notebook does not.)
+_COLD_CHECK = """\
+import sys
+from playground import gradcheck
+real = gradcheck.time.monotonic
+seen = []
+class Clock:
+    @staticmethod
+    def monotonic():
+        seen.append("torch._dynamo" in sys.modules)
+        return real()
+gradcheck.time = Clock
+report = gradcheck.check_gradients(
+    "w = torch.tensor([1.0, 2.0], requires_grad=True)\\ny = (w * w).sum()\\ny.backward()\\n"
+)
+print(report.ok, seen[0])
+"""
+
+
+def test_a_first_check_in_a_fresh_process_starts_its_clock_after_the_lazy_imports() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _COLD_CHECK], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]
