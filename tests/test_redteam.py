@@ -219,6 +219,14 @@ def test_14_backward_with_a_gradient_imports_nothing_while_running() -> None:
     assert run_child(SYMPY_CHILD, program).split() == ["True", "True", "[]"]
 
 
+def test_14b_a_process_s_first_printed_tensor_imports_nothing_while_running() -> None:
+    # Issue 14's red team: PyTorch formats a tensor under `_disable_current_modes()`,
+    # whose first use imports `torch._subclasses.schema_check_mode`; a worker's first
+    # `print(tensor)` read it from disk during the run until `sandbox.warm` paid it.
+    out = run_child(SYMPY_CHILD, "print(torch.ones(2), torch.ones(2, requires_grad=True) * 2)\n")
+    assert out.split(" ", 2)[0] == "True" and out.rstrip().endswith("[]"), out
+
+
 def test_15_the_gradient_check_bounds_its_total_time() -> None:
     program = (
         "w = torch.ones(40, requires_grad=True)\ns = 0.0\nfor i in range(40000):\n"

@@ -8,13 +8,17 @@ classes, and its cold start must not wait for `torch._dynamo` beside the fork
 server's. This module is imported where programs run: by the workers' fork server
 (its preload, `isolation/pool.py`), by `runner.run` (for the command line, notebooks
 and AppTest; Python imports a module once), and by the server once its workers are
-ready (the studio trains with torch's optimizers).
+ready (the studio trains with torch's optimizers). A tensor is formatted once too:
+PyTorch formats under `_disable_current_modes()`, whose first use imports a module.
 """
 
 from __future__ import annotations
+
+import torch
 
 from .nn import optim_api
 from .tensors import shapes
 
 shapes.warm_up()
 optim_api.warm_up()
+repr(torch.zeros(1))  # a worker's first `print(tensor)` imports nothing
