@@ -150,6 +150,8 @@ def _eval(source: str, as_json: bool, max_nodes: int | None, budgets: Budgets) -
         print(json.dumps(result.to_json()))
     else:
         sys.stdout.write(result.output)
+        for warning in result.warnings:
+            print(warning.text, file=sys.stderr)
         if result.error:
             where = f"line {result.error.line}: " if result.error.line else ""
             print(f"error: {where}{result.error.message}", file=sys.stderr)

@@ -22,6 +22,7 @@ from .graph.tensor_info import JsonBudget, Snapshots, TensorInfo, for_page
 from .sandbox.core.budgets import DEFAULT_BUDGETS, Budgets
 from .sandbox.core.context import DEFAULT_SEED, RunContext
 from .sandbox.core.errors import BudgetExceeded, ErrorInfo, PlaygroundError
+from .sandbox.core.program_warnings import ProgramWarning, caught_warnings
 from .sandbox.interpreter import Interpreter
 from .sandbox.loop_record import LoopRecord
 from .sandbox.nn.nn_values import module_paths, owned_tensors
@@ -53,6 +54,8 @@ class RunResult:
     # The numbers of the program's training loop per iteration (bounded: at most
     # 1,001 iterations, 12 series, 8 tensors of <= 16 elements; see `loop_record`).
     loops: LoopRecord | None = None
+    # What PyTorch and Python warned about, once per line (`program_warnings`).
+    warnings: tuple[ProgramWarning, ...] = ()
 
     def for_page(self) -> RunResult:
         """The same result with every tensor of more than 16 elements summarised.
@@ -74,12 +77,13 @@ class RunResult:
         )
 
     def to_json(self) -> dict:
-        """The CLI contract: ok, error, output, tensors, graph (values bounded in all)."""
+        """The CLI contract: ok, error, output, warnings, tensors, graph (values bounded)."""
         budget = JsonBudget()
         return {
             "ok": self.ok,
             "error": None if self.error is None else self.error.to_json(),
             "output": self.output,
+            "warnings": [w._asdict() for w in self.warnings],
             "tensors": {name: info.to_json(budget) for name, info in self.tensors.items()},
             "graph": None if self.graph is None else self.graph.to_json(budget),
         }
@@ -112,9 +116,11 @@ def run(
     if float64:
         scope = {k: v.double() for k, v in scope.items()}
     error: PlaygroundError | None = None
+    warned: list[ProgramWarning] = []
     interpreter = Interpreter(ctx, scope)
     try:
-        interpreter.run(parse_program(source, budgets))
+        with caught_warnings(ctx, warned):
+            interpreter.run(parse_program(source, budgets))
     except PlaygroundError as exc:
         # Kept without its traceback: the frames it holds (this one included) keep the
         # program's tensors alive in a reference cycle until the next collection; in
@@ -133,7 +139,7 @@ def run(
         if max_nodes is None or max_nodes > REFUSED_MAX_NODES:
             max_nodes = REFUSED_MAX_NODES
     result = _describe(ctx, scope, error, max_nodes, count_limit)
-    result = replace(result, loops=interpreter.loops.best)
+    result = replace(result, loops=interpreter.loops.best, warnings=tuple(warned))
     return result.for_page() if summarise else result
 
 

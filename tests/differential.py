@@ -18,6 +18,7 @@ from plain_reference import DOCUMENTED_KINDS, plain_tensors, run_plain
 
 import playground
 from playground.sandbox.core.budgets import DEFAULT_BUDGETS, Budgets
+from playground.sandbox.core.program_warnings import MAX_WARNINGS
 
 SLACK_SECONDS = 0.5  # how far past its wall-time budget a run may finish
 ADDRESS = re.compile(r" at 0x[0-9a-f]+>")
@@ -39,8 +40,9 @@ def check_valid(source: str, budgets: Budgets = DEFAULT_BUDGETS) -> Verdict:
     result, seconds, problem = _timed_run(source, budgets)
     if problem is not None:
         return Verdict("crashed", seconds, problem)
+    warned: list[str] = []
     try:
-        namespace, output = run_plain(source)
+        namespace, output = run_plain(source, warned=warned)
     except Exception as exc:  # the reference refused it: the sandbox must too, there
         if result.ok:
             problem = f"plain PyTorch raised {type(exc).__name__}: {exc}; the sandbox ran it"
@@ -49,7 +51,7 @@ def check_valid(source: str, budgets: Budgets = DEFAULT_BUDGETS) -> Verdict:
         return Verdict("both_failed", seconds, problem, result.error and result.error.kind)
     if not result.ok:
         return Verdict("refused", seconds, f"plain PyTorch ran it; sandbox: {result.error}")
-    return Verdict("ok", seconds, difference(result, namespace, output))
+    return Verdict("ok", seconds, difference(result, namespace, output, warned))
 
 
 def check_mutated(source: str, budgets: Budgets = DEFAULT_BUDGETS) -> Verdict:
@@ -59,13 +61,14 @@ def check_mutated(source: str, budgets: Budgets = DEFAULT_BUDGETS) -> Verdict:
         return Verdict("crashed", seconds, problem)
     if not result.ok:
         return Verdict("refused", seconds, _error_problem(result, source), result.error.kind)
+    warned: list[str] = []
     try:
-        namespace, output = run_plain(source)
+        namespace, output = run_plain(source, warned=warned)
     except SyntaxError as exc:  # Python refuses it before running a line: so must we
         return Verdict("ok", seconds, f"ran a program Python cannot compile: {exc}")
     except Exception:  # failed while running: nothing to compare
         return Verdict("sandbox_only", seconds)
-    return Verdict("ok", seconds, difference(result, namespace, output))
+    return Verdict("ok", seconds, difference(result, namespace, output, warned))
 
 
 def _timed_run(source: str, budgets: Budgets) -> tuple[object, float, str | None]:
@@ -105,8 +108,10 @@ def _line_problem(result, exc: Exception) -> str | None:
     return None
 
 
-def difference(result, namespace: dict, output: str) -> str | None:
-    """The first way the sandbox's run differs from plain PyTorch's, or None."""
+def difference(result, namespace: dict, output: str, warned: list[str] | None = None) -> str | None:
+    """The first way the sandbox's run differs from plain PyTorch's, or None (with
+    `warned`, the plain run's warnings, the warnings too: the run keeps the first
+    `MAX_WARNINGS`)."""
     expected = plain_tensors(namespace)
     if set(result.tensors) != set(expected):
         return f"tensor names differ: {sorted(set(result.tensors) ^ set(expected))}"
@@ -118,6 +123,9 @@ def difference(result, namespace: dict, output: str) -> str | None:
     # Tensor object at 0x7f...>`); the sandbox prints its own stand-in on purpose.
     if result.output != output and not ADDRESS.search(output):
         return f"printed output differs:\n{result.output!r}\n!=\n{output!r}"
+    shown = [w.text for w in result.warnings]
+    if warned is not None and shown != warned[:MAX_WARNINGS]:
+        return f"warnings differ:\n{shown!r}\n!=\n{warned!r}"
     return None
 
 

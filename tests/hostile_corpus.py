@@ -1228,6 +1228,65 @@ PYTHON_SURFACE: list[Case] = [
 ]
 
 
+# Python's and PyTorch's own complaints (UnboundLocalError, TypeError for an unknown
+# keyword, warnings in the output), pushed hard: they stay within the budgets, and a
+# warning never makes Python open a file to quote its line.
+PYTHON_RULES: list[Case] = [
+    _na(
+        "UnboundLocalError's subclasses",
+        "s = UnboundLocalError.__subclasses__()\n",
+        "__subclasses__",
+    ),
+    _na("attribute write on UnboundLocalError", "UnboundLocalError.x = 1\n", "Cannot set"),
+    Case(
+        "an unbound local at the bottom of a deep recursion",
+        "n = 0\ndef f(k):\n    if k:\n        return f(k - 1)\n    n = n + 1\nf(30)\n",
+        "runtime",
+        5,
+        ("UnboundLocalError", "'n'"),
+    ),
+    Case(
+        "an unbound local caught 100,000 times",
+        "n = 0\ndef f():\n    try:\n        n += 1\n    except UnboundLocalError:\n"
+        "        pass\nfor i in range(100000):\n    f()\nz = nope\n",
+        "unknown_name",
+        9,
+        ("nope",),
+    ),
+    Case(
+        "an unknown keyword caught in a long loop",
+        P + "for i in range(20000):\n    try:\n        x.sum(bogus=i)\n"
+        "    except TypeError:\n        pass\nz = nope\n",
+        "unknown_name",
+        7,
+        ("nope",),
+    ),
+    Case(
+        "a warning raised 20,000 times in a loop",
+        P + "for i in range(20000):\n    g = (x * 2).grad\nz = nope\n",
+        "unknown_name",
+        4,
+        ("nope",),
+    ),
+    Case(
+        "a warning on each of 1,000 lines",
+        P + "g = (x * 2).grad\n" * 1000 + "z = nope\n",
+        "unknown_name",
+        1002,
+        ("nope",),
+    ),
+    Case(
+        "warnings from every warning-raising call there is",
+        P + "v = torch.ones(3, requires_grad=True)\nt = v.T\nc = torch.tensor(v)\n"
+        "l = torch.nn.functional.mse_loss(torch.ones(3, 1), v)\ng = (v * 1).grad\n"
+        "z = nope\n",
+        "unknown_name",
+        7,
+        ("nope",),
+    ),
+]
+
+
 CORPUS: list[Case] = [
-    *ESCAPES, *RUNTIME, *RESOURCE, *GARBAGE, *REDTEAM, *NN, *PYTHON_SURFACE,
+    *ESCAPES, *RUNTIME, *RESOURCE, *GARBAGE, *REDTEAM, *NN, *PYTHON_SURFACE, *PYTHON_RULES,
 ]  # fmt: skip

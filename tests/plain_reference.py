@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
+import sys
+import warnings
 
 import numpy as np
 import torch
@@ -22,8 +25,12 @@ CROP_TARGETS = [[56, 70], [81, 101], [119, 133], [22, 37], [103, 119]]
 DOCUMENTED_KINDS = frozenset({"syntax", "not_allowed", "unknown_name", "budget", "runtime"})
 
 
-def run_plain(source: str, seed: int = 0) -> tuple[dict[str, object], str]:
+def run_plain(
+    source: str, seed: int = 0, warned: list[str] | None = None
+) -> tuple[dict[str, object], str]:
     """Run a *trusted* program with real torch; return its globals and printed text.
+
+    `warned` receives the warnings raised, as the playground promises to show them.
 
     The global RNG is seeded like the sandbox's private generator and restored
     afterwards, so the test process's torch state is left as it was.
@@ -42,10 +49,49 @@ def run_plain(source: str, seed: int = 0) -> tuple[dict[str, object], str]:
         "inputs": torch.tensor(CROP_INPUTS, dtype=torch.float32),
         "targets": torch.tensor(CROP_TARGETS, dtype=torch.float32),
     }
-    with torch.random.fork_rng(devices=[]), _zero_filled_empty():
+    with torch.random.fork_rng(devices=[]), _zero_filled_empty(), _warnings_to(warned):
         torch.manual_seed(seed)
-        exec(compile(source, "<trusted test program>", "exec"), namespace)
+        exec(compile(source, PROGRAM_FILE, "exec"), namespace)
     return namespace, out.getvalue()
+
+
+PROGRAM_FILE = "<trusted test program>"
+_TRIGGERED = re.compile(r"\s*\(Triggered internally at [^)]*\)\s*$")
+
+
+@contextlib.contextmanager
+def _warnings_to(warned: list[str] | None):
+    """Warnings as the playground promises them, off stderr: `Line N: Kind: message`,
+    N the program's innermost line running (found on the stack, not from the
+    sandbox), once per (kind, message, line); deprecation warnings hidden, as Python
+    hides them outside `__main__`."""
+    warned = [] if warned is None else warned
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename != PROGRAM_FILE:
+            frame = frame.f_back
+        at = None if frame is None else frame.f_lineno
+        text = f"Line {at}: {category.__name__}: {_TRIGGERED.sub('', str(message))}"
+        if text not in warned:
+            warned.append(text)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        for category in (
+            DeprecationWarning,
+            PendingDeprecationWarning,
+            ImportWarning,
+            ResourceWarning,
+        ):
+            warnings.simplefilter("ignore", category)
+        warnings.showwarning = show
+        always = torch.is_warn_always_enabled()
+        torch.set_warn_always(True)  # PyTorch's warn-once warnings, in every run
+        try:
+            yield
+        finally:
+            torch.set_warn_always(always)
 
 
 @contextlib.contextmanager

@@ -527,9 +527,35 @@ def _try(w: _Writer) -> None:
     w.bind(name, (), grad, leaf=not grad)
 
 
+def _python_rules(w: _Writer) -> None:
+    """What Python and PyTorch say about a mistake: a local read before it is assigned
+    (UnboundLocalError), an unknown keyword (TypeError), `.grad` of a non-leaf (None,
+    and PyTorch's warning, shown in the output on its line)."""
+    var = w.pick.choice(w.env)
+    choice = w.pick.int(0, 2)
+    if choice == 0:
+        name, fn = w.fresh("n"), w.fresh("bump")
+        w.emit(f"{name} = {w.number()}")
+        w.emit(f"def {fn}():")
+        w.emit("try:", 1)
+        w.emit(f"{name} += 1" if w.pick.bool() else f"{name} = {name} * 2", 2)
+        w.emit("except UnboundLocalError as e:", 1)
+        w.emit("print('unbound:', e)", 2)
+        w.emit(f"{name} = 0", 2)
+        w.emit(f"return {name}", 1)
+        w.emit(f"print({fn}(), {name})")
+    elif choice == 1:
+        w.emit("try:")
+        w.emit(f"{var.name}.sum(dimm=0)", 1)
+        w.emit("except TypeError:")
+        w.emit("print('unknown keyword')", 1)
+    else:
+        w.emit(f"print(({var.name} * 2).grad, {var.name}.is_leaf)")
+
+
 STATEMENTS = (
     _assign, _assign, _loop, _no_grad, _branch, _print, _comprehension, _class,
-    _python_builtins, _try,
+    _python_builtins, _try, _python_rules,
 )  # fmt: skip
 
 

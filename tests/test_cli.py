@@ -35,6 +35,9 @@ CHAIN = (
 )
 
 
+WARNED = "w = torch.ones(2, requires_grad=True)\nz = w * 2\nprint(z.grad)\n"
+
+
 def _calls(tmp: Path) -> dict[str, dict]:
     """The calls that need a real process: stdin bytes, PATH, pipes, the wrapper."""
     no_dot = tmp / "empty-bin"
@@ -43,6 +46,8 @@ def _calls(tmp: Path) -> dict[str, dict]:
         "eval stdin": {"args": ["eval", "-", "--json"], "stdin": TUTORIAL_FIRST},
         "eval refused": {"args": ["eval", "-", "--json"], "stdin": "x = 1\nimport os\n"},
         "eval invalid utf-8": {"args": ["eval", "-", "--json"], "stdin": b"x = 1\xff\xfe\n"},
+        "eval warned": {"args": ["eval", "-"], "stdin": WARNED},
+        "eval warned json": {"args": ["eval", "-", "--json"], "stdin": WARNED},
         "usage: unknown command": {"args": ["bogus"]},
         "graph dot": {"args": ["graph", "-", "--format", "dot"], "stdin": TUTORIAL_FIRST},
         "graph svg without dot": {
@@ -116,8 +121,10 @@ def _json(done: subprocess.CompletedProcess) -> dict:
 
 def _assert_contract(data: dict) -> None:
     """The exact shape the issue promises."""
-    assert set(data) == {"ok", "error", "output", "tensors", "graph"}
+    assert set(data) == {"ok", "error", "output", "warnings", "tensors", "graph"}
     assert isinstance(data["ok"], bool)
+    for warning in data["warnings"]:
+        assert set(warning) == {"line", "kind", "message"}
     assert isinstance(data["output"], str)
     if data["ok"]:
         assert data["error"] is None
@@ -462,3 +469,13 @@ def test_budgets_profile_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("PLAYGROUND_BUDGETS", "")
     assert budgets.budgets_from_environment() == budgets.HOSTED_BUDGETS
     assert budgets.DEFAULT_BUDGETS == budgets.HOSTED_BUDGETS  # the tests run hosted
+
+
+def test_eval_shows_pytorchs_warnings_on_stderr_and_in_the_json(cli, ref):
+    warned: list[str] = []
+    _, printed = ref.run(WARNED, warned=warned)
+    text, data = cli["eval warned"], _json(cli["eval warned json"])
+    assert text.returncode == 0 and data["ok"], text.stderr
+    assert text.stdout.decode() == printed == data["output"]
+    assert text.stderr.decode().splitlines() == warned
+    assert [f"Line {w['line']}: {w['kind']}: {w['message']}" for w in data["warnings"]] == warned

@@ -135,6 +135,55 @@ del d["a"]
 del xs[0]
 print(d, xs)
 """,
+    "a function's own names (UnboundLocalError)": """\
+count = 10
+total = 0
+
+
+def bump():
+    try:
+        count += 1
+    except UnboundLocalError as e:
+        print("unbound:", e, repr(e), isinstance(e, NameError))
+        count = 0
+    return count
+
+
+def reads_global():
+    return count + 1
+
+
+def declared():
+    global total
+    total = total + count
+    return total
+
+
+def nested(n):
+    acc = 0
+    for i in range(n):
+        acc = acc + i
+    scale = lambda k, base=acc: base * k + n
+    squares = [acc + j * j for j in range(n)]
+
+    def inner():
+        return acc + n
+
+    return scale(2), squares, inner()
+
+
+def read_before_loop():
+    try:
+        print(item)
+    except NameError as e:
+        print(type(e), e)
+    for item in range(2):
+        pass
+    return item
+
+
+print(bump(), reads_global(), declared(), declared(), nested(3), read_before_loop())
+""",
     "exceptions": """\
 def safe_div(a, b):
     try:
@@ -351,3 +400,38 @@ def test_program_errors_are_caught_but_budgets_and_refusals_are_not():
 def test_an_uncaught_raise_reads_like_python():
     error = _error("def f():\n    raise ValueError('bad value')\nf()\n")
     assert (error.kind, error.line, error.message) == ("runtime", 2, "ValueError: bad value")
+
+
+UNKNOWN_ARGUMENTS = [
+    "x.sum(dimx=1)",
+    "torch.sum(x, dimx=1)",
+    "torch.nn.Linear(2, 3, bogus=1)",
+    "torch.nn.Linear(2, 3)(x, bogus=1)",
+    "torch.nn.Sequential(torch.nn.ReLU())(x, x)",
+    "torch.optim.SGD([x], lr=0.1, bogus=1)",
+    "torch.nn.MSELoss(bogus=1)",
+    "torch.nn.functional.relu(x, bogus=1)",
+]
+
+
+@pytest.mark.parametrize("call", UNKNOWN_ARGUMENTS)
+def test_an_unknown_argument_is_a_type_error_the_program_can_catch(call):
+    source = (
+        "x = torch.ones(2, requires_grad=True)\n"
+        f"try:\n    {call}\nexcept TypeError:\n    print('TypeError')\n"
+    )
+    result = playground.run(source)
+    assert result.ok, result.error
+    _, printed = run_plain(source)
+    assert result.output == printed == "TypeError\n"
+
+
+def test_an_uncaught_unbound_local_reads_like_python_on_its_line():
+    source = "n = 0\ndef bump():\n    n = n + 1\n    return n\nbump()\n"
+    with pytest.raises(UnboundLocalError) as raised:
+        run_plain(source)
+    error = playground.run(source).error
+    assert error is not None and error.kind == "runtime"
+    assert error.message == f"UnboundLocalError: {raised.value}"
+    assert (error.line, error.col) == (3, 8)
+    assert "global n" in error.hint

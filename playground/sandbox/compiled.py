@@ -24,6 +24,7 @@ import torch
 from .core.errors import BudgetExceeded, NotAllowed, PlaygroundError, ProgramError
 from .core.explain import describe_exception, hint_for
 from .python.pyexceptions import from_python
+from .python.scopes import unbound_local
 from .tensors import operators
 from .tensors.tensor_api import METHODS, call_method
 
@@ -107,7 +108,7 @@ def _name(node: ast.Name, code_of) -> Code | None:
     a name found nowhere goes to the handler for its error."""
     if not isinstance(node.ctx, ast.Load):
         return None
-    name = node.id
+    name, line, col = node.id, node.lineno, node.col_offset
     missing = expression(node, lambda interp, node: interp._e_Name(node))
 
     def run(interp) -> object:
@@ -115,6 +116,8 @@ def _name(node: ast.Name, code_of) -> Code | None:
         if locals_ is not None:
             if name in locals_:
                 return locals_[name]
+            if node in interp.own_names:  # a local of the function, not assigned yet
+                raise unbound_local(name).at(line, col)
             for scope in interp.outer:
                 if name in scope:
                     return scope[name]

@@ -36,6 +36,7 @@ from .python.container_cost import check_container_compare, check_hashable, is_c
 from .python.formatting import format_value, percent_format
 from .python.pyexceptions import ExceptionValue, caught_value, matches, to_raise
 from .python.pymethods import has_methods, method_of, python_get_item, python_set_item
+from .python.scopes import own_names
 from .python_api import make_builtins
 from .source_check import UNAVAILABLE_BUILTINS
 from .tensors import operators
@@ -97,6 +98,7 @@ class Interpreter:
         self._declarations: dict[int, dict[str, str] | None] = {}
         self.code: dict[ast.AST, Code] = {}  # each node's closure (`compiled`)
         self._loads: dict[ast.AugAssign, ast.expr] = {}  # `x += 1`: `x` read as a value
+        self.own_names: set[ast.Name] = set()  # names read as a function's locals (`scopes`)
         self._bodies: dict[ast.FunctionDef, tuple[list[Code], Code | None]] = {}
         self.loops = LoopRecorder(ctx, _Jump)  # the lab's chart of a training loop
 
@@ -104,6 +106,7 @@ class Interpreter:
 
     def run(self, module: ast.Module) -> None:
         """Compile the program's nodes, then execute its top-level statements in order."""
+        self.own_names = own_names(module)
         for node in ast.walk(module):
             if isinstance(node, ast.stmt | ast.expr):
                 self._code(node)
@@ -315,6 +318,8 @@ class Interpreter:
         load = self._loads.get(stmt)
         if load is None:
             load = self._loads[stmt] = _as_load(target)
+            if target in self.own_names:
+                self.own_names.add(load)  # type: ignore[arg-type]  (a Name, as `target`)
         current = self._eval(load)
         operand = self._eval(stmt.value)
         if type(current) is list and isinstance(stmt.op, ast.Add):
@@ -898,7 +903,10 @@ class Interpreter:
     def _call_builtin(self, fn: Builtin, args: list, kwargs: dict) -> object:
         unknown = set(kwargs) - fn.keywords
         if unknown:
-            raise ProgramError(f"{fn.name}() does not accept `{sorted(unknown)[0]}=` here.")
+            raise ProgramError(
+                f"{fn.name}() does not accept `{sorted(unknown)[0]}=` here.",
+                python_type="TypeError",
+            )
         result = fn.fn(self.ctx, args, kwargs)
         if self.ctx.float64 and fn.name in CREATORS:
             result = _to_double(result)
@@ -937,6 +945,7 @@ class Interpreter:
         self.locals, self.outer, self.in_class = scope, fn.outer, False
         self.declared = self._declared(node)
         self.function, self.first_argument = fn, args[0] if args else _NO_SELF
+        line = ctx.line.value  # the caller's, again once the call returns (warnings, crashes)
         ctx.call_depth += 1
         try:
             if type(node) is ast.Lambda:
@@ -955,6 +964,7 @@ class Interpreter:
             raise jump.misplaced("`break`/`continue` outside a loop.") from None
         finally:
             ctx.call_depth -= 1
+            ctx.line.value = line
             (
                 self.locals, self.outer, self.in_class, self.declared, self.function,
                 self.first_argument,

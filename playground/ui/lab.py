@@ -20,7 +20,7 @@ from playground.ui.lesson import LAB, hidden
 from playground.ui.loop_chart import loop_section
 from playground.ui.memo import per_result
 from playground.ui.stepper import stepper
-from playground.ui.widgets import error_panel
+from playground.ui.widgets import error_panel, printed_output
 from playground.ui.workers import check_program, run_program
 
 CODE = "lab_code"
@@ -247,7 +247,7 @@ def _results_panel(shown: RunResult, result: RunResult) -> None:
             _gradient_check(st.session_state[CODE])
     with output:
         st.subheader("Printed output")
-        st.code(result.output or "(nothing printed)", language=None)
+        printed_output(result)
     st.subheader("Inspector")
     st.dataframe(inspector, hide_index=True, width="stretch", key="lab_inspector")
 

@@ -26,6 +26,13 @@ def error_panel(error: ErrorInfo, code: str | None = None) -> None:
         st.code(f"{error.line:>3} | {lines[error.line - 1]}\n    | {caret}", language=None)
 
 
+def printed_output(result: RunResult) -> None:
+    """What the program printed, then what PyTorch warned about (wrapped, on its line)."""
+    st.code(result.output or "(nothing printed)", language=None)
+    for warning in result.warnings:
+        st.warning(warning.text, icon="⚠️")
+
+
 def program(source: str, key: str, height: int = 160, gradients: bool = True) -> RunResult:
     """An editable program, run in the sandbox, with its graph, output and gradients."""
     st.session_state.setdefault(key, source)
@@ -36,7 +43,7 @@ def program(source: str, key: str, height: int = 160, gradients: bool = True) ->
             result = run_program(code, max_nodes=60)
         error = None if result.ok else result.error
         code_editor(key, "Code (edit me)", error=error, height=height, run_button=True)
-        st.code(result.output or "(nothing printed)", language=None)
+        printed_output(result)
         if not result.ok:
             error_panel(result.error, code)
     with graph_col:

@@ -10,6 +10,7 @@ import torch
 from editor_state import send_code, shown_code, shown_dot
 from streamlit.testing.v1 import AppTest
 
+import playground
 from playground.presets import PRESETS, TUTORIAL_TRAINING
 from playground.report import gradient_rows, inspector_rows
 
@@ -74,6 +75,16 @@ def test_runtime_error_has_hint_and_line(at: AppTest) -> None:
     assert at.error[0].value.startswith("Line 3:")
     assert "scalar outputs" in at.error[0].value
     assert "y.sum().backward()" in at.info[0].value
+
+
+def test_pytorchs_warning_is_shown_under_the_output_with_its_line(at: AppTest) -> None:
+    code = "w = torch.ones(2, requires_grad=True)\nz = w * 2\nprint(z.grad)"
+    send_code(at, code)
+    expected = playground.run(code).warnings
+    assert len(expected) == 1
+    assert _printed(at) == "None"
+    assert [w.value for w in at.warning] == [expected[0].text]
+    assert at.warning[0].value.startswith("Line 3: UserWarning: The .grad attribute")
 
 
 def test_preset_picker_loads_program(at: AppTest) -> None:

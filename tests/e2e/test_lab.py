@@ -304,6 +304,29 @@ def test_typed_training_loop_updates_graph_and_output(page: Page) -> None:
     assert_no_traceback(page)
 
 
+NON_LEAF_GRAD = """\
+w = torch.tensor(2., requires_grad=True)
+for step in range(3):
+    y = w * w
+    print(step, y.grad)
+"""
+
+
+def test_pytorchs_warnings_show_under_the_output_on_their_line(page: Page) -> None:
+    """Reading `.grad` of a non-leaf: the None printed, and PyTorch's warning saying why,
+    once, on the line that read it (as plain PyTorch warns: `test_program_warnings`)."""
+    open_lab(page)
+
+    run_code(page, NON_LEAF_GRAD)
+
+    expect(printed_output(page)).to_have_text("0 None\n1 None\n2 None", timeout=TIMEOUT_MS)
+    warnings = page.get_by_test_id("stAlertContentWarning")
+    expect(warnings).to_have_count(1)
+    expect(warnings).to_contain_text("Line 4: UserWarning: The .grad attribute of a Tensor")
+    expect(warnings).to_contain_text(".retain_grad()")
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+
+
 def test_syntax_error_keeps_the_last_graph_marked_stale(page: Page) -> None:
     before = open_lab(page)
 
@@ -341,6 +364,11 @@ RUNTIME_ERRORS = [
         "a = torch.tensor(1.)\nb = a + zzz",
         ["Line 2", "zzz", "not defined"],
         id="unknown-name",
+    ),
+    pytest.param(
+        "n = 0\ndef bump():\n    n = n + 1\nbump()",
+        ["Line 3", "UnboundLocalError", "variable 'n'"],
+        id="unbound-local",
     ),
 ]
 

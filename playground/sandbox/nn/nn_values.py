@@ -69,13 +69,18 @@ def check_keywords(what: str, kwargs: Kwargs, allowed: tuple[str, ...] | frozens
     """Refuse keyword arguments the facade does not take, naming the first."""
     unknown = sorted(set(kwargs) - set(allowed))
     if unknown:
-        raise ProgramError(f"{what}() does not accept `{unknown[0]}=` here.")
+        raise ProgramError(
+            f"{what}() does not accept `{unknown[0]}=` here.", python_type="TypeError"
+        )
 
 
 def bind(what: str, names: tuple[str, ...], args: Args, kwargs: Kwargs) -> dict[str, object]:
     """Positional and keyword arguments matched to `names`, as Python would."""
     if len(args) > len(names):
-        raise ProgramError(f"{what}() takes at most {len(names)} arguments, got {len(args)}.")
+        raise ProgramError(
+            f"{what}() takes at most {len(names)} arguments, got {len(args)}.",
+            python_type="TypeError",
+        )
     check_keywords(what, kwargs, names)
     bound = dict(zip(names, args, strict=False))
     for key, value in kwargs.items():
@@ -442,7 +447,7 @@ def call_module(
     """
     if isinstance(module, nn.Sequential):
         if len(args) != 1 or kwargs:
-            raise ProgramError("nn.Sequential takes one input.")
+            raise ProgramError("nn.Sequential takes one input.", python_type="TypeError")
         result = args[0]
         for layer in module:
             result = call_module(interp, layer, [result], {})
@@ -478,7 +483,7 @@ def _call_layer(ctx: RunContext, module: nn.Module, spec: LayerCall, args: Args,
     if kwargs or len(args) != spec.inputs or not all(isinstance(a, torch.Tensor) for a in args):
         count = "one tensor" if spec.inputs == 1 else f"{spec.inputs} tensors"
         got = ", ".join(type_name(a) for a in args) + (", keywords" if kwargs else "")
-        raise ProgramError(f"{name} takes {count}, got ({got}).")
+        raise ProgramError(f"{name} takes {count}, got ({got}).", python_type="TypeError")
     check_numel(spec.predict(module, args), ctx.budgets, f"The result of {name}")
     if spec.work is not None:
         work, limit = spec.work(module, args), ctx.budgets.tensor_elements * WORK_PER_ELEMENT

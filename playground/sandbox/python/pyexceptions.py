@@ -20,7 +20,7 @@ NAMES = (
     "Exception", "ArithmeticError", "ZeroDivisionError", "OverflowError", "LookupError",
     "IndexError", "KeyError", "ValueError", "TypeError", "RuntimeError",
     "NotImplementedError", "AssertionError", "AttributeError", "StopIteration",
-    "NameError",
+    "NameError", "UnboundLocalError",
 )  # fmt: skip
 MAX_MESSAGE = 2_000
 

@@ -28,11 +28,7 @@ SETTABLE = frozenset({"requires_grad", "grad", "data"})
 def get_attribute(tensor: torch.Tensor, attr: str) -> object:
     """Read an allow-listed attribute; never `getattr` with an unchecked name."""
     if attr == "grad":
-        # Reading .grad of a non-leaf only earns a warning from PyTorch; answer
-        # None directly (the same value) so stderr stays quiet.
-        if not tensor.is_leaf and not tensor.retains_grad:
-            return None
-        return tensor.grad
+        return tensor.grad  # of a non-leaf: None, and PyTorch's warning says why
     if attr == "grad_fn":
         return None if tensor.grad_fn is None else node_view(tensor.grad_fn)
     getter = _ATTRIBUTES.get(attr)
@@ -44,9 +40,7 @@ def get_attribute(tensor: torch.Tensor, attr: str) -> object:
 _ATTRIBUTES = {
     "data": lambda t: t.data,
     "shape": lambda t: t.shape,
-    # What `t.T` does in PyTorch (a PermuteBackward0 node at every rank), without its
-    # deprecation warning on tensors that are not 2-D.
-    "T": lambda t: t.permute(tuple(reversed(range(t.dim())))),
+    "T": lambda t: t.T,  # PyTorch's own (its warning on tensors not 2-D included)
     "requires_grad": lambda t: t.requires_grad,
     "is_leaf": lambda t: t.is_leaf,
     "retains_grad": lambda t: t.retains_grad,
@@ -76,7 +70,9 @@ def call_method(
     allowed = METHODS[name]
     unknown = set(kwargs) - allowed
     if unknown:
-        raise ProgramError(f"`.{name}()` does not accept `{sorted(unknown)[0]}=` here.")
+        raise ProgramError(
+            f"`.{name}()` does not accept `{sorted(unknown)[0]}=` here.", python_type="TypeError"
+        )
     special = _SPECIAL.get(name)
     if special is not None:
         check_plain(list(args) + list(kwargs.values()), f".{name}()", ctx)

@@ -280,15 +280,7 @@ def _tensor(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
         raise ProgramError("torch.tensor takes one argument: the data.")
     data = args[0]
     _check_data(data, ctx)
-    options = _options(ctx, kwargs)
-    if isinstance(data, torch.Tensor):  # PyTorch's own advice, without its warning
-        return (
-            data.detach()
-            .clone()
-            .to(options["dtype"] or data.dtype)
-            .requires_grad_(options["requires_grad"])
-        )
-    return torch.tensor(data, **options)
+    return torch.tensor(data, **_options(ctx, kwargs))  # of a tensor: PyTorch's warning too
 
 
 def _as_tensor(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:

@@ -1,0 +1,92 @@
+"""Which names are a function's own, decided before the program runs, as Python does.
+
+Python decides at compile time that a name assigned anywhere in a function (not
+declared `global` or `nonlocal`) is local to all of it: `count = count + 1` in a
+function reads the local `count` and fails with UnboundLocalError, even when the
+program has a global `count`. The interpreter looks names up at run time, so
+without this it would read the global and teach the opposite of Python.
+
+`own_names(module)` finds, for every `def`, the name nodes in the function's own
+scope (not in nested functions, lambdas, classes or comprehensions, which have
+scopes of their own) that refer to one of its locals. Reading such a node when the
+name is not bound yet is the error.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..core.errors import ProgramError
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def own_names(module: ast.Module) -> set[ast.Name]:
+    """The name nodes of every function's body that name one of its own locals."""
+    found: set[ast.Name] = set()
+    for node in ast.walk(module):
+        if isinstance(node, ast.FunctionDef):
+            nodes = list(_own_scope(node.body))
+            local = _bound(node, nodes) - _declared(nodes)
+            found.update(n for n in nodes if isinstance(n, ast.Name) and n.id in local)
+    return found
+
+
+def unbound_local(name: str) -> ProgramError:
+    """Python's error for reading a local before it is assigned, with what to do."""
+    return ProgramError(
+        f"UnboundLocalError: cannot access local variable '{name}' where it is not "
+        "associated with a value",
+        hint=(
+            f"`{name}` is assigned somewhere in this function, so Python treats it as the "
+            f"function's own name everywhere in it. Assign it before this line, pass it "
+            f"in as an argument, or write `global {name}` to use the program's."
+        ),
+        python_type="UnboundLocalError",
+    )
+
+
+def _own_scope(body: list[ast.stmt]) -> Iterator[ast.AST]:
+    """Every node evaluated in the function's own scope (nested scopes' insides left out;
+    their defaults, decorators, bases and first iterable are evaluated here)."""
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.FunctionDef | ast.Lambda):
+            stack.extend(node.args.defaults)
+            stack.extend(d for d in node.args.kw_defaults if d is not None)
+            stack.extend(getattr(node, "decorator_list", []))
+        elif isinstance(node, ast.ClassDef):
+            stack.extend(node.bases)
+            stack.extend(k.value for k in node.keywords)
+            stack.extend(node.decorator_list)
+        elif isinstance(node, _COMPREHENSIONS):
+            stack.append(node.generators[0].iter)
+        else:
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _bound(function: ast.FunctionDef, nodes: list[ast.AST]) -> set[str]:
+    """The names the function binds: its parameters and whatever its body assigns."""
+    spec = function.args
+    params = [*spec.posonlyargs, *spec.args, *spec.kwonlyargs, spec.vararg, spec.kwarg]
+    bound = {p.arg for p in params if p is not None}
+    for node in nodes:
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return bound
+
+
+def _declared(nodes: list[ast.AST]) -> set[str]:
+    """The names the function declares `global` or `nonlocal`."""
+    return {
+        name for node in nodes if isinstance(node, ast.Global | ast.Nonlocal) for name in node.names
+    }
