@@ -43,6 +43,14 @@ WARNING_PROGRAMS = {
         "g = half(w).grad\n"
         "print(g)\n"
     ),
+    "a while loop's test, read again after its body": (
+        "w = torch.ones(2, requires_grad=True)\n"
+        "y = w * 2\n"
+        "i = 0\n"
+        "while y.grad is None and i < 3:\n"
+        "    i += 1\n"
+        "print(i)\n"
+    ),
 }
 
 

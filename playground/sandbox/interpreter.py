@@ -338,7 +338,11 @@ class Interpreter:
 
     def _s_While(self, stmt: ast.While) -> None:
         with self.loops.following(self._scope(), stmt.lineno, "while") as loop:
-            while operators.truth(self._eval(stmt.test)):
+            line = self.ctx.line
+            while True:
+                line.value = stmt.lineno  # the test's line again after the body (warnings)
+                if not operators.truth(self._eval(stmt.test)):
+                    break
                 self.ctx.count_iteration()
                 if self._loop_body(stmt.body, loop):
                     return
