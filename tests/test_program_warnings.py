@@ -51,6 +51,9 @@ WARNING_PROGRAMS = {
         "    i += 1\n"
         "print(i)\n"
     ),
+    "a lambda's body, on the lambda's line": (
+        "grad_of = lambda t: t.grad\nw = torch.ones(2, requires_grad=True)\nprint(grad_of(w * 2))\n"
+    ),
 }
 
 

@@ -953,6 +953,7 @@ class Interpreter:
         ctx.call_depth += 1
         try:
             if type(node) is ast.Lambda:
+                ctx.line.value = node.lineno  # its body has no statement to name its line
                 return self._eval(node.body)
             body = self._bodies.get(node)
             if body is None:
