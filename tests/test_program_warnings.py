@@ -54,6 +54,14 @@ WARNING_PROGRAMS = {
     "a lambda's body, on the lambda's line": (
         "grad_of = lambda t: t.grad\nw = torch.ones(2, requires_grad=True)\nprint(grad_of(w * 2))\n"
     ),
+    "a generator expression read in another function": (
+        "w = torch.ones(2, requires_grad=True)\n"
+        "grads = ((w * k).grad for k in range(2))\n"
+        "def consume(it):\n"
+        "    n = 0\n"
+        "    return list(it)\n"
+        "print(consume(grads))\n"
+    ),
 }
 
 

@@ -1098,9 +1098,11 @@ class _Scoped:
 
     def __next__(self) -> object:
         interp = self.interp
-        saved = interp._enter(self.scope)
+        saved, line = interp._enter(self.scope), interp.ctx.line.value
+        interp.ctx.line.value = self.scope[0].lineno  # its own line, not the reader's
         try:
             next(self.steps)
             return interp._eval(self.scope[0].elt)
         finally:
             interp._leave(saved)
+            interp.ctx.line.value = line
