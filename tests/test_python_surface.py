@@ -411,6 +411,14 @@ UNKNOWN_ARGUMENTS = [
     "torch.optim.SGD([x], lr=0.1, bogus=1)",
     "torch.nn.MSELoss(bogus=1)",
     "torch.nn.functional.relu(x, bogus=1)",
+    "torch.tensor([1.0], [2.0])",
+    "torch.tensor()",
+    "torch.as_tensor()",
+    "np.array([1.0], [2.0])",
+    "torch.set_grad_enabled()",
+    "torch.is_tensor(x, x)",
+    "range(1, 2, 3, 4)",
+    "range()",
 ]
 
 
