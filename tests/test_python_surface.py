@@ -182,7 +182,17 @@ def read_before_loop():
     return item
 
 
+def deletes_twice():
+    x = 1
+    del x
+    try:
+        del x
+    except UnboundLocalError as e:
+        print("del:", e)
+
+
 print(bump(), reads_global(), declared(), declared(), nested(3), read_before_loop())
+deletes_twice()
 """,
     "exceptions": """\
 def safe_div(a, b):

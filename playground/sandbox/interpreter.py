@@ -36,7 +36,7 @@ from .python.container_cost import check_container_compare, check_hashable, is_c
 from .python.formatting import format_value, percent_format
 from .python.pyexceptions import ExceptionValue, caught_value, matches, to_raise
 from .python.pymethods import has_methods, method_of, python_get_item, python_set_item
-from .python.scopes import own_names
+from .python.scopes import own_names, unbound_local
 from .python_api import make_builtins
 from .source_check import UNAVAILABLE_BUILTINS
 from .tensors import operators
@@ -252,6 +252,8 @@ class Interpreter:
     def _delete(self, target: ast.expr) -> None:
         if isinstance(target, ast.Name):
             scope = self._scope(target.id)
+            if target.id not in scope and target in self.own_names:
+                raise unbound_local(target.id)  # as reading it: a local, not bound now
             if target.id not in scope:
                 raise UnknownName(f"Name `{target.id}` is not defined.")
             del scope[target.id]
