@@ -43,6 +43,9 @@ WARNING_PROGRAMS = {
         "g = half(w).grad\n"
         "print(g)\n"
     ),
+    "NumPy's arithmetic (divide by zero, overflow)": (
+        "a = np.array([1.0, 0.0])\nprint(a / 0)\nprint(np.array([1e308]) * 10)\n"
+    ),
     "a while loop's test, read again after its body": (
         "w = torch.ones(2, requires_grad=True)\n"
         "y = w * 2\n"
