@@ -194,6 +194,63 @@ def deletes_twice():
 print(bump(), reads_global(), declared(), declared(), nested(3), read_before_loop())
 deletes_twice()
 """,
+    "an enclosing function's names, read before it assigns them (NameError)": """\
+scale = "the program's"
+
+
+def outer():
+    def inner():
+        return scale
+
+    try:
+        print(inner())
+    except NameError as e:
+        print("inner:", e, isinstance(e, UnboundLocalError))
+    try:
+        print([scale for _ in range(1)])
+    except NameError as e:
+        print("comprehension:", e)
+    scale = 2
+    return inner(), [scale + k for k in range(2)], (lambda: scale)()
+
+
+def counter():
+    def bump():
+        nonlocal n
+        n += 1
+        return n
+
+    try:
+        bump()
+    except NameError as e:
+        print("nonlocal:", e)
+    n = 0
+    return bump(), bump()
+
+
+def shadowed():
+    scale = 3
+
+    def mid():
+        scale = 4
+
+        def inner():
+            return scale
+
+        return inner()
+
+    class Box:
+        scale = 5
+        size = scale
+
+        def get(self):
+            return scale
+
+    return mid(), Box.size, Box().get(), (lambda scale: scale)(6)
+
+
+print(outer(), counter(), shadowed())
+""",
     "exceptions": """\
 def safe_div(a, b):
     try:
