@@ -251,6 +251,27 @@ def shadowed():
 
 print(outer(), counter(), shadowed())
 """,
+    "a name declared global in a nested function, also the enclosing function's": """\
+rate = "the program's"
+
+
+def outer():
+    rate = "outer's"
+
+    def reads():
+        global rate
+        return rate
+
+    def bumps():
+        global rate
+        rate = rate + "!"
+        return [rate for _ in range(1)]
+
+    return reads(), bumps(), rate
+
+
+print(outer(), rate)
+""",
     "exceptions": """\
 def safe_div(a, b):
     try:

@@ -118,11 +118,12 @@ def _name(node: ast.Name, code_of) -> Code | None:
                 return locals_[name]
             if node in interp.own_names:  # a local of the function, not assigned yet
                 raise unbound_local(name).at(line, col)
-            for scope in interp.outer:
-                if name in scope:
-                    return scope[name]
-            if node in interp.free_names:  # an enclosing function's, not assigned yet
-                raise unbound_free(name).at(line, col)
+            if node not in interp.global_names:  # `global name`: the program's, below
+                for scope in interp.outer:
+                    if name in scope:
+                        return scope[name]
+                if node in interp.free_names:  # an enclosing function's, not assigned yet
+                    raise unbound_free(name).at(line, col)
         if name in interp.globals:
             return interp.globals[name]
         if name in interp.builtins:

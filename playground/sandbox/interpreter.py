@@ -36,7 +36,7 @@ from .python.container_cost import check_container_compare, check_hashable, is_c
 from .python.formatting import format_value, percent_format
 from .python.pyexceptions import ExceptionValue, caught_value, matches, to_raise
 from .python.pymethods import has_methods, method_of, python_get_item, python_set_item
-from .python.scopes import free_names, own_names, unbound_local
+from .python.scopes import enclosing_names, own_names, unbound_local
 from .python_api import make_builtins
 from .source_check import UNAVAILABLE_BUILTINS
 from .tensors import operators
@@ -100,6 +100,7 @@ class Interpreter:
         self._loads: dict[ast.AugAssign, ast.expr] = {}  # `x += 1`: `x` read as a value
         self.own_names: set[ast.Name] = set()  # names read as a function's locals (`scopes`)
         self.free_names: set[ast.Name] = set()  # ... as an enclosing function's locals
+        self.global_names: set[ast.Name] = set()  # ... as the program's, by `global`
         self._bodies: dict[ast.FunctionDef, tuple[list[Code], Code | None]] = {}
         self.loops = LoopRecorder(ctx, _Jump)  # the lab's chart of a training loop
 
@@ -107,7 +108,8 @@ class Interpreter:
 
     def run(self, module: ast.Module) -> None:
         """Compile the program's nodes, then execute its top-level statements in order."""
-        self.own_names, self.free_names = own_names(module), free_names(module)
+        self.own_names = own_names(module)
+        self.free_names, self.global_names = enclosing_names(module)
         for node in ast.walk(module):
             if isinstance(node, ast.stmt | ast.expr):
                 self._code(node)
@@ -321,7 +323,7 @@ class Interpreter:
         load = self._loads.get(stmt)
         if load is None:
             load = self._loads[stmt] = _as_load(target)
-            for names in (self.own_names, self.free_names):
+            for names in (self.own_names, self.free_names, self.global_names):
                 if target in names:
                     names.add(load)  # type: ignore[arg-type]  (a Name, as `target`)
         current = self._eval(load)

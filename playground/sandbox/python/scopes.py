@@ -9,9 +9,10 @@ without this it would read the global and teach the opposite of Python.
 `own_names(module)` finds, for every `def`, the name nodes in the function's own
 scope (not in nested functions, lambdas, classes or comprehensions, which have
 scopes of their own) that refer to one of its locals. Reading such a node when the
-name is not bound yet is the error. `free_names(module)` finds the reads, in nested
-scopes, of an enclosing function's locals: read before that function assigns them,
-they are Python's NameError, never the program's global of the same name.
+name is not bound yet is the error. `enclosing_names(module)` finds the reads, in
+nested scopes, of an enclosing function's locals (read before that function assigns
+them, Python's NameError, never the program's global of the same name) and of
+names declared `global` (the program's, never an enclosing function's local).
 """
 
 from __future__ import annotations
@@ -35,32 +36,36 @@ def own_names(module: ast.Module) -> set[ast.Name]:
     return found
 
 
-def free_names(module: ast.Module) -> set[ast.Name]:
-    """The name nodes read in a nested scope (function, lambda, comprehension, class
-    body) that name a local of an enclosing function: read before that function
-    assigns it, Python's NameError, where a global of that name must not answer."""
-    found: set[ast.Name] = set()
+def enclosing_names(module: ast.Module) -> tuple[set[ast.Name], set[ast.Name]]:
+    """The name nodes of nested scopes (functions, lambdas, comprehensions, class
+    bodies) that Python resolves past their own scope: to an enclosing function's
+    local (the first set: read before that function assigns it, NameError, never the
+    program's global of that name) or, by a `global` statement, to the program's
+    name (the second: never an enclosing function's local of that name)."""
+    free: set[ast.Name] = set()
+    declared_global: set[ast.Name] = set()
+    Enclosing = tuple[tuple[set[str], set[str], bool], ...]
 
-    def visit(scope: ast.AST, enclosing: tuple[tuple[set[str], bool], ...]) -> None:
+    def visit(scope: ast.AST, enclosing: Enclosing) -> None:
         nodes = list(_own_scope(_inside(scope)))
-        declared = _declared(nodes) if isinstance(scope, ast.FunctionDef) else set()
-        local = _scope_names(scope, nodes) - declared
-        skip = local | _declared(nodes, ast.Global)  # its own, or the program's
+        is_function = isinstance(scope, ast.FunctionDef)
+        globals_ = _declared(nodes, ast.Global) if is_function else set()
+        local = _scope_names(scope, nodes) - (_declared(nodes) if is_function else set())
         for node in nodes:
-            if (
-                isinstance(node, ast.Name)
-                and node.id not in skip
-                and _a_function_local(node.id, enclosing)
-            ):
-                found.add(node)
+            if isinstance(node, ast.Name) and node.id not in local:
+                where = "global" if node.id in globals_ else _resolve(node.id, enclosing)
+                if where == "free":
+                    free.add(node)
+                elif where == "global":
+                    declared_global.add(node)
         if not isinstance(scope, ast.Module | ast.ClassDef):  # a class body is no closure's
-            enclosing = ((local, isinstance(scope, ast.FunctionDef)), *enclosing)
+            enclosing = ((local, globals_, is_function), *enclosing)
         for node in nodes:
             if node is not scope and isinstance(node, _SCOPES):
                 visit(node, enclosing)
 
     visit(module, ())
-    return found
+    return free, declared_global
 
 
 def unbound_free(name: str) -> ProgramError:
@@ -140,13 +145,16 @@ def _scope_names(scope: ast.AST, nodes: list[ast.AST]) -> set[str]:
     return _bound(None, nodes)
 
 
-def _a_function_local(name: str, enclosing: tuple[tuple[set[str], bool], ...]) -> bool:
-    """Whether the nearest enclosing scope binding `name` is a function's (a lambda's
+def _resolve(name: str, enclosing: tuple[tuple[set[str], set[str], bool], ...]) -> str:
+    """Where the nearest enclosing scope that knows `name` puts it: "free" for a
+    function's local, "global" for a `global` statement, "" otherwise (a lambda's
     parameters and a comprehension's targets are bound whenever their body runs)."""
-    for names, is_function in enclosing:
+    for names, globals_, is_function in enclosing:
         if name in names:
-            return is_function
-    return False
+            return "free" if is_function else ""
+        if name in globals_:
+            return "global"
+    return ""
 
 
 def _bound(function: ast.FunctionDef | ast.Lambda | None, nodes: list[ast.AST]) -> set[str]:
