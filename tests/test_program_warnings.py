@@ -43,6 +43,28 @@ WARNING_PROGRAMS = {
         "g = half(w).grad\n"
         "print(g)\n"
     ),
+    "NumPy's arithmetic (divide by zero, overflow)": (
+        "a = np.array([1.0, 0.0])\nprint(a / 0)\nprint(np.array([1e308]) * 10)\n"
+    ),
+    "a while loop's test, read again after its body": (
+        "w = torch.ones(2, requires_grad=True)\n"
+        "y = w * 2\n"
+        "i = 0\n"
+        "while y.grad is None and i < 3:\n"
+        "    i += 1\n"
+        "print(i)\n"
+    ),
+    "a lambda's body, on the lambda's line": (
+        "grad_of = lambda t: t.grad\nw = torch.ones(2, requires_grad=True)\nprint(grad_of(w * 2))\n"
+    ),
+    "a generator expression read in another function": (
+        "w = torch.ones(2, requires_grad=True)\n"
+        "grads = ((w * k).grad for k in range(2))\n"
+        "def consume(it):\n"
+        "    n = 0\n"
+        "    return list(it)\n"
+        "print(consume(grads))\n"
+    ),
 }
 
 

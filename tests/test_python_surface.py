@@ -182,7 +182,95 @@ def read_before_loop():
     return item
 
 
+def deletes_twice():
+    x = 1
+    del x
+    try:
+        del x
+    except UnboundLocalError as e:
+        print("del:", e)
+
+
 print(bump(), reads_global(), declared(), declared(), nested(3), read_before_loop())
+deletes_twice()
+""",
+    "an enclosing function's names, read before it assigns them (NameError)": """\
+scale = "the program's"
+
+
+def outer():
+    def inner():
+        return scale
+
+    try:
+        print(inner())
+    except NameError as e:
+        print("inner:", e, isinstance(e, UnboundLocalError))
+    try:
+        print([scale for _ in range(1)])
+    except NameError as e:
+        print("comprehension:", e)
+    scale = 2
+    return inner(), [scale + k for k in range(2)], (lambda: scale)()
+
+
+def counter():
+    def bump():
+        nonlocal n
+        n += 1
+        return n
+
+    try:
+        bump()
+    except NameError as e:
+        print("nonlocal:", e)
+    n = 0
+    return bump(), bump()
+
+
+def shadowed():
+    scale = 3
+
+    def mid():
+        scale = 4
+
+        def inner():
+            return scale
+
+        return inner()
+
+    class Box:
+        scale = 5
+        size = scale
+
+        def get(self):
+            return scale
+
+    return mid(), Box.size, Box().get(), (lambda scale: scale)(6)
+
+
+print(outer(), counter(), shadowed())
+""",
+    "a name declared global in a nested function, also the enclosing function's": """\
+rate = "the program's"
+
+
+def outer():
+    rate = "outer's"
+
+    def reads():
+        global rate
+        return rate
+
+    def bumps():
+        global rate
+        rate = rate + "!"
+        return [rate for _ in range(1)]
+
+    return reads(), bumps(), rate
+
+
+print(outer(), rate)
 """,
     "exceptions": """\
 def safe_div(a, b):
@@ -411,6 +499,14 @@ UNKNOWN_ARGUMENTS = [
     "torch.optim.SGD([x], lr=0.1, bogus=1)",
     "torch.nn.MSELoss(bogus=1)",
     "torch.nn.functional.relu(x, bogus=1)",
+    "torch.tensor([1.0], [2.0])",
+    "torch.tensor()",
+    "torch.as_tensor()",
+    "np.array([1.0], [2.0])",
+    "torch.set_grad_enabled()",
+    "torch.is_tensor(x, x)",
+    "range(1, 2, 3, 4)",
+    "range()",
 ]
 
 

@@ -24,7 +24,7 @@ import torch
 from .core.errors import BudgetExceeded, NotAllowed, PlaygroundError, ProgramError
 from .core.explain import describe_exception, hint_for
 from .python.pyexceptions import from_python
-from .python.scopes import unbound_local
+from .python.scopes import unbound_free, unbound_local
 from .tensors import operators
 from .tensors.tensor_api import METHODS, call_method
 
@@ -118,9 +118,12 @@ def _name(node: ast.Name, code_of) -> Code | None:
                 return locals_[name]
             if node in interp.own_names:  # a local of the function, not assigned yet
                 raise unbound_local(name).at(line, col)
-            for scope in interp.outer:
-                if name in scope:
-                    return scope[name]
+            if node not in interp.global_names:  # `global name`: the program's, below
+                for scope in interp.outer:
+                    if name in scope:
+                        return scope[name]
+                if node in interp.free_names:  # an enclosing function's, not assigned yet
+                    raise unbound_free(name).at(line, col)
         if name in interp.globals:
             return interp.globals[name]
         if name in interp.builtins:

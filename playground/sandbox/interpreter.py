@@ -36,7 +36,7 @@ from .python.container_cost import check_container_compare, check_hashable, is_c
 from .python.formatting import format_value, percent_format
 from .python.pyexceptions import ExceptionValue, caught_value, matches, to_raise
 from .python.pymethods import has_methods, method_of, python_get_item, python_set_item
-from .python.scopes import own_names
+from .python.scopes import enclosing_names, own_names, unbound_local
 from .python_api import make_builtins
 from .source_check import UNAVAILABLE_BUILTINS
 from .tensors import operators
@@ -99,6 +99,8 @@ class Interpreter:
         self.code: dict[ast.AST, Code] = {}  # each node's closure (`compiled`)
         self._loads: dict[ast.AugAssign, ast.expr] = {}  # `x += 1`: `x` read as a value
         self.own_names: set[ast.Name] = set()  # names read as a function's locals (`scopes`)
+        self.free_names: set[ast.Name] = set()  # ... as an enclosing function's locals
+        self.global_names: set[ast.Name] = set()  # ... as the program's, by `global`
         self._bodies: dict[ast.FunctionDef, tuple[list[Code], Code | None]] = {}
         self.loops = LoopRecorder(ctx, _Jump)  # the lab's chart of a training loop
 
@@ -107,6 +109,7 @@ class Interpreter:
     def run(self, module: ast.Module) -> None:
         """Compile the program's nodes, then execute its top-level statements in order."""
         self.own_names = own_names(module)
+        self.free_names, self.global_names = enclosing_names(module)
         for node in ast.walk(module):
             if isinstance(node, ast.stmt | ast.expr):
                 self._code(node)
@@ -252,6 +255,8 @@ class Interpreter:
     def _delete(self, target: ast.expr) -> None:
         if isinstance(target, ast.Name):
             scope = self._scope(target.id)
+            if target.id not in scope and target in self.own_names:
+                raise unbound_local(target.id)  # as reading it: a local, not bound now
             if target.id not in scope:
                 raise UnknownName(f"Name `{target.id}` is not defined.")
             del scope[target.id]
@@ -318,8 +323,9 @@ class Interpreter:
         load = self._loads.get(stmt)
         if load is None:
             load = self._loads[stmt] = _as_load(target)
-            if target in self.own_names:
-                self.own_names.add(load)  # type: ignore[arg-type]  (a Name, as `target`)
+            for names in (self.own_names, self.free_names, self.global_names):
+                if target in names:
+                    names.add(load)  # type: ignore[arg-type]  (a Name, as `target`)
         current = self._eval(load)
         operand = self._eval(stmt.value)
         if type(current) is list and isinstance(stmt.op, ast.Add):
@@ -338,7 +344,11 @@ class Interpreter:
 
     def _s_While(self, stmt: ast.While) -> None:
         with self.loops.following(self._scope(), stmt.lineno, "while") as loop:
-            while operators.truth(self._eval(stmt.test)):
+            line = self.ctx.line
+            while True:
+                line.value = stmt.lineno  # the test's line again after the body (warnings)
+                if not operators.truth(self._eval(stmt.test)):
+                    break
                 self.ctx.count_iteration()
                 if self._loop_body(stmt.body, loop):
                     return
@@ -949,6 +959,7 @@ class Interpreter:
         ctx.call_depth += 1
         try:
             if type(node) is ast.Lambda:
+                ctx.line.value = node.lineno  # its body has no statement to name its line
                 return self._eval(node.body)
             body = self._bodies.get(node)
             if body is None:
@@ -1093,9 +1104,11 @@ class _Scoped:
 
     def __next__(self) -> object:
         interp = self.interp
-        saved = interp._enter(self.scope)
+        saved, line = interp._enter(self.scope), interp.ctx.line.value
+        interp.ctx.line.value = self.scope[0].lineno  # its own line, not the reader's
         try:
             next(self.steps)
             return interp._eval(self.scope[0].elt)
         finally:
             interp._leave(saved)
+            interp.ctx.line.value = line

@@ -27,7 +27,7 @@ def _range(ctx: RunContext, args: Args, kwargs: Kwargs) -> range:
     if not 1 <= len(args) <= 3 or not all(
         isinstance(a, int) and not isinstance(a, bool) for a in args
     ):
-        raise ProgramError("range takes one to three whole numbers.")
+        raise ProgramError("range takes one to three whole numbers.", python_type="TypeError")
     return range(*args)
 
 

@@ -9,7 +9,10 @@ without this it would read the global and teach the opposite of Python.
 `own_names(module)` finds, for every `def`, the name nodes in the function's own
 scope (not in nested functions, lambdas, classes or comprehensions, which have
 scopes of their own) that refer to one of its locals. Reading such a node when the
-name is not bound yet is the error.
+name is not bound yet is the error. `enclosing_names(module)` finds the reads, in
+nested scopes, of an enclosing function's locals (read before that function assigns
+them, Python's NameError, never the program's global of the same name) and of
+names declared `global` (the program's, never an enclosing function's local).
 """
 
 from __future__ import annotations
@@ -31,6 +34,51 @@ def own_names(module: ast.Module) -> set[ast.Name]:
             local = _bound(node, nodes) - _declared(nodes)
             found.update(n for n in nodes if isinstance(n, ast.Name) and n.id in local)
     return found
+
+
+def enclosing_names(module: ast.Module) -> tuple[set[ast.Name], set[ast.Name]]:
+    """The name nodes of nested scopes (functions, lambdas, comprehensions, class
+    bodies) that Python resolves past their own scope: to an enclosing function's
+    local (the first set: read before that function assigns it, NameError, never the
+    program's global of that name) or, by a `global` statement, to the program's
+    name (the second: never an enclosing function's local of that name)."""
+    free: set[ast.Name] = set()
+    declared_global: set[ast.Name] = set()
+    Enclosing = tuple[tuple[set[str], set[str], bool], ...]
+
+    def visit(scope: ast.AST, enclosing: Enclosing) -> None:
+        nodes = list(_own_scope(_inside(scope)))
+        is_function = isinstance(scope, ast.FunctionDef)
+        globals_ = _declared(nodes, ast.Global) if is_function else set()
+        local = _scope_names(scope, nodes) - (_declared(nodes) if is_function else set())
+        for node in nodes:
+            if isinstance(node, ast.Name) and node.id not in local:
+                where = "global" if node.id in globals_ else _resolve(node.id, enclosing)
+                if where == "free":
+                    free.add(node)
+                elif where == "global":
+                    declared_global.add(node)
+        if not isinstance(scope, ast.Module | ast.ClassDef):  # a class body is no closure's
+            enclosing = ((local, globals_, is_function), *enclosing)
+        for node in nodes:
+            if node is not scope and isinstance(node, _SCOPES):
+                visit(node, enclosing)
+
+    visit(module, ())
+    return free, declared_global
+
+
+def unbound_free(name: str) -> ProgramError:
+    """Python's error for reading an enclosing function's local before it is assigned."""
+    return ProgramError(
+        f"NameError: cannot access free variable '{name}' where it is not associated "
+        "with a value in enclosing scope",
+        hint=(
+            f"`{name}` belongs to the enclosing function, which has not assigned it yet "
+            "when this line runs. Assign it before calling this."
+        ),
+        python_type="NameError",
+    )
 
 
 def unbound_local(name: str) -> ProgramError:
@@ -68,11 +116,54 @@ def _own_scope(body: list[ast.stmt]) -> Iterator[ast.AST]:
             stack.extend(ast.iter_child_nodes(node))
 
 
-def _bound(function: ast.FunctionDef, nodes: list[ast.AST]) -> set[str]:
+_SCOPES = (ast.FunctionDef, ast.Lambda, ast.ClassDef, *_COMPREHENSIONS)
+
+
+def _inside(scope: ast.AST) -> list[ast.AST]:
+    """The parts of a scope evaluated in it (a comprehension's first iterable is not)."""
+    if isinstance(scope, ast.Lambda):
+        return [scope.body]
+    if isinstance(scope, _COMPREHENSIONS):
+        parts: list[ast.AST] = (
+            [scope.key, scope.value] if isinstance(scope, ast.DictComp) else [scope.elt]
+        )
+        for index, generator in enumerate(scope.generators):
+            parts += [generator.target, *generator.ifs]
+            if index:
+                parts.append(generator.iter)
+        return parts
+    return list(scope.body)  # type: ignore[attr-defined]  (module, function, class)
+
+
+def _scope_names(scope: ast.AST, nodes: list[ast.AST]) -> set[str]:
+    """The names a scope binds (a lambda: its parameters; a comprehension: its
+    targets; a function or class body: whatever it assigns)."""
+    if isinstance(scope, ast.FunctionDef):
+        return _bound(scope, nodes)
+    if isinstance(scope, ast.Lambda):
+        return _bound(scope, [])
+    return _bound(None, nodes)
+
+
+def _resolve(name: str, enclosing: tuple[tuple[set[str], set[str], bool], ...]) -> str:
+    """Where the nearest enclosing scope that knows `name` puts it: "free" for a
+    function's local, "global" for a `global` statement, "" otherwise (a lambda's
+    parameters and a comprehension's targets are bound whenever their body runs)."""
+    for names, globals_, is_function in enclosing:
+        if name in names:
+            return "free" if is_function else ""
+        if name in globals_:
+            return "global"
+    return ""
+
+
+def _bound(function: ast.FunctionDef | ast.Lambda | None, nodes: list[ast.AST]) -> set[str]:
     """The names the function binds: its parameters and whatever its body assigns."""
-    spec = function.args
-    params = [*spec.posonlyargs, *spec.args, *spec.kwonlyargs, spec.vararg, spec.kwarg]
-    bound = {p.arg for p in params if p is not None}
+    bound: set[str] = set()
+    if function is not None:
+        spec = function.args
+        params = [*spec.posonlyargs, *spec.args, *spec.kwonlyargs, spec.vararg, spec.kwarg]
+        bound = {p.arg for p in params if p is not None}
     for node in nodes:
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             bound.add(node.id)
@@ -85,8 +176,6 @@ def _bound(function: ast.FunctionDef, nodes: list[ast.AST]) -> set[str]:
     return bound
 
 
-def _declared(nodes: list[ast.AST]) -> set[str]:
-    """The names the function declares `global` or `nonlocal`."""
-    return {
-        name for node in nodes if isinstance(node, ast.Global | ast.Nonlocal) for name in node.names
-    }
+def _declared(nodes: list[ast.AST], kind: type | tuple = (ast.Global, ast.Nonlocal)) -> set[str]:
+    """The names the function declares `global` or `nonlocal` (or `kind` only)."""
+    return {name for node in nodes if isinstance(node, kind) for name in node.names}

@@ -277,7 +277,7 @@ def _check_data(data: object, ctx: RunContext) -> None:
 
 def _tensor(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
     if len(args) != 1:
-        raise ProgramError("torch.tensor takes one argument: the data.")
+        raise ProgramError("torch.tensor takes one argument: the data.", python_type="TypeError")
     data = args[0]
     _check_data(data, ctx)
     return torch.tensor(data, **_options(ctx, kwargs))  # of a tensor: PyTorch's warning too
@@ -285,7 +285,7 @@ def _tensor(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
 
 def _as_tensor(ctx: RunContext, args: Args, kwargs: Kwargs) -> torch.Tensor:
     if len(args) != 1:
-        raise ProgramError("torch.as_tensor takes one argument: the data.")
+        raise ProgramError("torch.as_tensor takes one argument: the data.", python_type="TypeError")
     _check_data(args[0], ctx)
     if "device" in kwargs:
         check_device(kwargs["device"])
@@ -435,13 +435,15 @@ def _enable_grad(ctx: RunContext, args: Args, kwargs: Kwargs) -> NoGrad:
 def _set_grad_enabled(ctx: RunContext, args: Args, kwargs: Kwargs) -> NoGrad:
     mode = kwargs.get("mode", args[0] if len(args) == 1 else None)
     if not isinstance(mode, bool) or len(args) + len(kwargs) != 1:
-        raise ProgramError("torch.set_grad_enabled takes one argument: True or False.")
+        raise ProgramError(
+            "torch.set_grad_enabled takes one argument: True or False.", python_type="TypeError"
+        )
     return NoGrad(enabled=mode, name="set_grad_enabled")
 
 
 def _is_tensor(ctx: RunContext, args: Args, kwargs: Kwargs) -> bool:
     if len(args) != 1:
-        raise ProgramError("torch.is_tensor takes one argument.")
+        raise ProgramError("torch.is_tensor takes one argument.", python_type="TypeError")
     return isinstance(args[0], torch.Tensor)
 
 
@@ -590,7 +592,7 @@ def cuda_members() -> dict[str, object]:
 
 def _np_array(ctx: RunContext, args: Args, kwargs: Kwargs) -> np.ndarray:
     if len(args) != 1:
-        raise ProgramError("np.array takes one argument: the data.")
+        raise ProgramError("np.array takes one argument: the data.", python_type="TypeError")
     _check_data(args[0], ctx)
     dtype = _np_dtype(kwargs, "np.array")
     data = args[0]
