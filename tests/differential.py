@@ -18,7 +18,7 @@ from plain_reference import DOCUMENTED_KINDS, plain_tensors, run_plain
 
 import playground
 from playground.sandbox.core.budgets import DEFAULT_BUDGETS, Budgets
-from playground.sandbox.core.program_warnings import MAX_WARNINGS
+from playground.sandbox.core.program_warnings import CUT_NOTE, MAX_WARNINGS
 
 SLACK_SECONDS = 0.5  # how far past its wall-time budget a run may finish
 ADDRESS = re.compile(r" at 0x[0-9a-f]+>")
@@ -124,9 +124,16 @@ def difference(result, namespace: dict, output: str, warned: list[str] | None = 
     if result.output != output and not ADDRESS.search(output):
         return f"printed output differs:\n{result.output!r}\n!=\n{output!r}"
     shown = [w.text for w in result.warnings]
-    if warned is not None and shown != warned[:MAX_WARNINGS]:
+    if warned is not None and shown != _as_kept(warned):
         return f"warnings differ:\n{shown!r}\n!=\n{warned!r}"
     return None
+
+
+def _as_kept(warned: list[str]) -> list[str]:
+    """The plain run's warnings as a run keeps them: the first few, then a note."""
+    if len(warned) <= MAX_WARNINGS:
+        return warned
+    return [*warned[:MAX_WARNINGS], f"Note: {CUT_NOTE}"]
 
 
 def _tensor_difference(info, tensor: torch.Tensor) -> str | None:

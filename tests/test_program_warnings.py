@@ -11,7 +11,7 @@ import torch
 from plain_reference import run_plain
 
 import playground
-from playground.sandbox.core.program_warnings import MAX_WARNINGS
+from playground.sandbox.core.program_warnings import CUT_NOTE, MAX_WARNINGS
 
 NON_LEAF_GRAD = """\
 w = torch.ones(2, requires_grad=True)
@@ -111,4 +111,6 @@ def test_a_program_warning_on_every_line_keeps_only_the_first_few():
     source = "w = torch.ones(2, requires_grad=True)\n" + "g = (w * 2).grad\n" * 60
     result = playground.run(source)
     assert result.ok, result.error
-    assert [w.line for w in result.warnings] == list(range(2, 2 + MAX_WARNINGS))
+    *kept, note = result.warnings
+    assert [w.line for w in kept] == list(range(2, 2 + MAX_WARNINGS))
+    assert note.text == f"Note: {CUT_NOTE}"

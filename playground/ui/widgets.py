@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from playground.graph.render_dot import render_dot
@@ -30,7 +32,16 @@ def printed_output(result: RunResult) -> None:
     """What the program printed, then what PyTorch warned about (wrapped, on its line)."""
     st.code(result.output or "(nothing printed)", language=None)
     for warning in result.warnings:
-        st.warning(warning.text, icon="⚠️")
+        st.warning(as_plain_text(warning.text), icon="⚠️")
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|$~])")
+
+
+def as_plain_text(text: str) -> str:
+    """`text` for a Streamlit alert, which renders Markdown: every character Markdown
+    (or its maths between `$`) would act on is escaped, so PyTorch's words show as written."""
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def program(source: str, key: str, height: int = 160, gradients: bool = True) -> RunResult:

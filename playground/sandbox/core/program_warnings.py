@@ -11,8 +11,9 @@ warning can wrap).
 
 Each distinct warning is kept once per line of the program (a loop does not repeat
 it), as Python's default filter shows it once per place, and at most
-`MAX_WARNINGS` of them. Deprecation and import warnings stay hidden, as Python hides
-them outside `__main__`: they are about PyTorch's internals.
+`MAX_WARNINGS` of them, then a note that more followed. Deprecation and import
+warnings stay hidden, as Python hides them outside `__main__`: they are about
+PyTorch's internals.
 
 PyTorch warns about some things only once per process (`TORCH_WARN_ONCE`); a worker
 runs many programs, so `torch.set_warn_always` is on during a run, and every run
@@ -35,6 +36,8 @@ from .context import RunContext
 from .text import printable
 
 MAX_WARNINGS = 20
+CUT_NOTE = f"More warnings followed; the first {MAX_WARNINGS} are shown."
+MAX_SEEN = 50 * MAX_WARNINGS  # raw messages looked at (they may differ past MAX_MESSAGE)
 MAX_MESSAGE = 1_000
 # PyTorch's C++ warnings end with where they were raised in its build tree.
 _TRIGGERED = re.compile(r"\s*\(Triggered internally at [^)]*\)\s*$")
@@ -59,11 +62,18 @@ class ProgramWarning(NamedTuple):
 def caught_warnings(ctx: RunContext, into: list[ProgramWarning]) -> Iterator[None]:
     """Within the block, warnings are appended to `into`, once per (kind, message, line)."""
 
+    seen: set[tuple[type, str, int]] = set()  # as raised: a repeat costs one lookup
+
     def show(message, category, filename, lineno, file=None, line=None) -> None:
-        text = printable(_TRIGGERED.sub("", str(message))[:MAX_MESSAGE])
-        warning = ProgramWarning(ctx.line.value or None, category.__name__, text)
-        if len(into) < MAX_WARNINGS and warning not in into:
-            into.append(warning)
+        raw = (category, str(message), ctx.line.value)
+        if raw in seen or len(into) > MAX_WARNINGS or len(seen) > MAX_SEEN:
+            return  # a repeat, or the list is already cut
+        seen.add(raw)
+        text = printable(_TRIGGERED.sub("", raw[1])[:MAX_MESSAGE])
+        warning = ProgramWarning(raw[2] or None, category.__name__, text)
+        if warning not in into:
+            full = len(into) == MAX_WARNINGS
+            into.append(ProgramWarning(None, "Note", CUT_NOTE) if full else warning)
 
     always = torch.is_warn_always_enabled()
     with warnings.catch_warnings():
