@@ -44,9 +44,11 @@ def enclosing_names(module: ast.Module) -> tuple[set[ast.Name], set[ast.Name]]:
     name (the second: never an enclosing function's local of that name)."""
     free: set[ast.Name] = set()
     declared_global: set[ast.Name] = set()
-    Enclosing = tuple[tuple[set[str], set[str], bool], ...]
-
-    def visit(scope: ast.AST, enclosing: Enclosing) -> None:
+    # A stack, not a recursive inner function: that would be a reference cycle (the
+    # function and its own cell) left for the collector after every run.
+    stack: list[tuple[ast.AST, tuple[tuple[set[str], set[str], bool], ...]]] = [(module, ())]
+    while stack:
+        scope, enclosing = stack.pop()
         nodes = list(_own_scope(_inside(scope)))
         is_function = isinstance(scope, ast.FunctionDef)
         globals_ = _declared(nodes, ast.Global) if is_function else set()
@@ -60,11 +62,9 @@ def enclosing_names(module: ast.Module) -> tuple[set[ast.Name], set[ast.Name]]:
                     declared_global.add(node)
         if not isinstance(scope, ast.Module | ast.ClassDef):  # a class body is no closure's
             enclosing = ((local, globals_, is_function), *enclosing)
-        for node in nodes:
-            if node is not scope and isinstance(node, _SCOPES):
-                visit(node, enclosing)
-
-    visit(module, ())
+        stack.extend(
+            (node, enclosing) for node in nodes if node is not scope and isinstance(node, _SCOPES)
+        )
     return free, declared_global
 
 
