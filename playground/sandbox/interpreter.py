@@ -26,6 +26,7 @@ from .core.values import (
     NoGrad,
     SandboxObject,
     StaticMethod,
+    check_keywords,
     type_name,
 )  # fmt: skip
 from .loop_record import LoopRecorder, LoopRun
@@ -36,7 +37,7 @@ from .python.container_cost import check_container_compare, check_hashable, is_c
 from .python.formatting import format_value, percent_format
 from .python.pyexceptions import ExceptionValue, caught_value, matches, to_raise
 from .python.pymethods import has_methods, method_of, python_get_item, python_set_item
-from .python.scopes import enclosing_names, own_names, unbound_local
+from .python.scopes import name_scopes, unbound_local
 from .python_api import make_builtins
 from .source_check import UNAVAILABLE_BUILTINS
 from .tensors import operators
@@ -108,8 +109,7 @@ class Interpreter:
 
     def run(self, module: ast.Module) -> None:
         """Compile the program's nodes, then execute its top-level statements in order."""
-        self.own_names = own_names(module)
-        self.free_names, self.global_names = enclosing_names(module)
+        self.own_names, self.free_names, self.global_names = name_scopes(module)
         for node in ast.walk(module):
             if isinstance(node, ast.stmt | ast.expr):
                 self._code(node)
@@ -255,9 +255,9 @@ class Interpreter:
     def _delete(self, target: ast.expr) -> None:
         if isinstance(target, ast.Name):
             scope = self._scope(target.id)
-            if target.id not in scope and target in self.own_names:
-                raise unbound_local(target.id)  # as reading it: a local, not bound now
             if target.id not in scope:
+                if target in self.own_names:  # as reading it: a local, not bound now
+                    raise unbound_local(target.id)
                 raise UnknownName(f"Name `{target.id}` is not defined.")
             del scope[target.id]
         elif isinstance(target, ast.Tuple | ast.List):
@@ -911,12 +911,8 @@ class Interpreter:
         return pyiter.pairs(self, value)
 
     def _call_builtin(self, fn: Builtin, args: list, kwargs: dict) -> object:
-        unknown = set(kwargs) - fn.keywords
-        if unknown:
-            raise ProgramError(
-                f"{fn.name}() does not accept `{sorted(unknown)[0]}=` here.",
-                python_type="TypeError",
-            )
+        if kwargs:
+            check_keywords(f"{fn.name}()", kwargs, fn.keywords)
         result = fn.fn(self.ctx, args, kwargs)
         if self.ctx.float64 and fn.name in CREATORS:
             result = _to_double(result)

@@ -97,6 +97,14 @@ class Builtin:
         return f"<built-in function {self.name}>"
 
 
+def check_keywords(what: str, kwargs: dict, allowed: tuple[str, ...] | frozenset[str]) -> None:
+    """Refuse keyword arguments `what` (`sum()`, `` `.sum()` ``) does not take, naming the
+    first: Python's TypeError, which the program can catch."""
+    unknown = sorted(kwargs.keys() - allowed)
+    if unknown:
+        raise ProgramError(f"{what} does not accept `{unknown[0]}=` here.", python_type="TypeError")
+
+
 class PyFunction(SandboxObject):
     """A Python built-in that may call back into the program (`sorted(key=f)`,
     `print` of an object with `__str__`): `fn(interp, args, kwargs)`.
@@ -113,12 +121,7 @@ class PyFunction(SandboxObject):
 
     def call(self, interp, args: list, kwargs: dict) -> object:
         if self.keywords is not None and kwargs:
-            unknown = set(kwargs) - self.keywords
-            if unknown:
-                raise ProgramError(
-                    f"{self.name}() does not accept `{sorted(unknown)[0]}=` here.",
-                    python_type="TypeError",
-                )
+            check_keywords(f"{self.name}()", kwargs, self.keywords)
         return self.fn(interp, args, kwargs)
 
     def __repr__(self) -> str:

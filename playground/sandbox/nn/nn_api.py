@@ -20,12 +20,11 @@ from ..core.context import RunContext
 from ..core.errors import NotAllowed, ProgramError
 from ..core.limits import check_numel
 from ..core.text import to_text
-from ..core.values import Builtin, SandboxObject
+from ..core.values import Builtin, SandboxObject, check_keywords
 from .module_classes import module_base
 from .nn_values import (
     ModuleValue,
     bind,
-    check_keywords,
     register_new,
     whole,
 )  # fmt: skip
@@ -247,7 +246,7 @@ class ContainerClass(SandboxObject):
 
     def call(self, interp, args: Args, kwargs: Kwargs) -> ModuleValue:
         name = f"nn.{self.cls.__name__}"
-        check_keywords(name, kwargs, ("modules",) if self.cls is nn.ModuleList else ())
+        check_keywords(f"{name}()", kwargs, ("modules",) if self.cls is nn.ModuleList else ())
         if self.cls is nn.ModuleList:
             items = [*args, *kwargs.values()]
             if len(items) > 1:

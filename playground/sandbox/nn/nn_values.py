@@ -21,7 +21,7 @@ from ..core.context import RunContext
 from ..core.errors import BudgetExceeded, NotAllowed, ProgramError
 from ..core.limits import broadcast_numel, check_numel, shape_bound
 from ..core.text import array_text, to_text
-from ..core.values import SandboxObject, type_name
+from ..core.values import SandboxObject, check_keywords, type_name
 from .private_rng import private_rng
 
 Args = list[object]
@@ -65,15 +65,6 @@ class Method(SandboxObject):
         return f"<bound method {self.owner}.{self.name}>"
 
 
-def check_keywords(what: str, kwargs: Kwargs, allowed: tuple[str, ...] | frozenset[str]) -> None:
-    """Refuse keyword arguments the facade does not take, naming the first."""
-    unknown = sorted(set(kwargs) - set(allowed))
-    if unknown:
-        raise ProgramError(
-            f"{what}() does not accept `{unknown[0]}=` here.", python_type="TypeError"
-        )
-
-
 def bind(what: str, names: tuple[str, ...], args: Args, kwargs: Kwargs) -> dict[str, object]:
     """Positional and keyword arguments matched to `names`, as Python would."""
     if len(args) > len(names):
@@ -81,7 +72,7 @@ def bind(what: str, names: tuple[str, ...], args: Args, kwargs: Kwargs) -> dict[
             f"{what}() takes at most {len(names)} arguments, got {len(args)}.",
             python_type="TypeError",
         )
-    check_keywords(what, kwargs, names)
+    check_keywords(f"{what}()", kwargs, names)
     bound = dict(zip(names, args, strict=False))
     for key, value in kwargs.items():
         if key in bound:
@@ -353,7 +344,7 @@ def _load_state_dict(interp, owner: ModuleValue, args: Args, kwargs: Kwargs) -> 
 
 def _to(interp, owner: ModuleValue, args: Args, kwargs: Kwargs) -> ModuleValue:
     """`.to("cpu")`, `.to(torch.float64)`, `.to(device)`: CPU is the only device."""
-    check_keywords("to", kwargs, ("dtype", "device"))
+    check_keywords("to()", kwargs, ("dtype", "device"))
     for arg in (*args, *kwargs.values()):
         if isinstance(arg, torch.dtype):
             if not arg.is_floating_point:

@@ -6,13 +6,13 @@ function reads the local `count` and fails with UnboundLocalError, even when the
 program has a global `count`. The interpreter looks names up at run time, so
 without this it would read the global and teach the opposite of Python.
 
-`own_names(module)` finds, for every `def`, the name nodes in the function's own
+`name_scopes(module)` finds, for every `def`, the name nodes in the function's own
 scope (not in nested functions, lambdas, classes or comprehensions, which have
-scopes of their own) that refer to one of its locals. Reading such a node when the
-name is not bound yet is the error. `enclosing_names(module)` finds the reads, in
-nested scopes, of an enclosing function's locals (read before that function assigns
-them, Python's NameError, never the program's global of the same name) and of
-names declared `global` (the program's, never an enclosing function's local).
+scopes of their own) that refer to one of its locals: reading such a node when the
+name is not bound yet is the error. In the same walk it finds the reads, in nested
+scopes, of an enclosing function's locals (read before that function assigns them,
+Python's NameError, never the program's global of the same name) and of names
+declared `global` (the program's, never an enclosing function's local).
 """
 
 from __future__ import annotations
@@ -25,23 +25,13 @@ from ..core.errors import ProgramError
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
-def own_names(module: ast.Module) -> set[ast.Name]:
-    """The name nodes of every function's body that name one of its own locals."""
-    found: set[ast.Name] = set()
-    for node in ast.walk(module):
-        if isinstance(node, ast.FunctionDef):
-            nodes = list(_own_scope(node.body))
-            local = _bound(node, nodes) - _declared(nodes)
-            found.update(n for n in nodes if isinstance(n, ast.Name) and n.id in local)
-    return found
-
-
-def enclosing_names(module: ast.Module) -> tuple[set[ast.Name], set[ast.Name]]:
-    """The name nodes of nested scopes (functions, lambdas, comprehensions, class
-    bodies) that Python resolves past their own scope: to an enclosing function's
-    local (the first set: read before that function assigns it, NameError, never the
-    program's global of that name) or, by a `global` statement, to the program's
-    name (the second: never an enclosing function's local of that name)."""
+def name_scopes(module: ast.Module) -> tuple[set[ast.Name], set[ast.Name], set[ast.Name]]:
+    """The name nodes whose scope Python decides at compile time, in one walk over the
+    program's scopes: a function's own locals (read before assigned: UnboundLocalError),
+    an enclosing function's locals read from a nested function, lambda, comprehension
+    or class body (read before assigned: NameError, never the program's global of that
+    name), and names declared `global` (the program's, never an enclosing local)."""
+    own: set[ast.Name] = set()
     free: set[ast.Name] = set()
     declared_global: set[ast.Name] = set()
     # A stack, not a recursive inner function: that would be a reference cycle (the
@@ -54,18 +44,23 @@ def enclosing_names(module: ast.Module) -> tuple[set[ast.Name], set[ast.Name]]:
         globals_ = _declared(nodes, ast.Global) if is_function else set()
         local = _scope_names(scope, nodes) - (_declared(nodes) if is_function else set())
         for node in nodes:
-            if isinstance(node, ast.Name) and node.id not in local:
-                where = "global" if node.id in globals_ else _resolve(node.id, enclosing)
-                if where == "free":
-                    free.add(node)
-                elif where == "global":
-                    declared_global.add(node)
+            if not isinstance(node, ast.Name):
+                continue
+            if node.id in local:
+                if is_function:
+                    own.add(node)
+                continue
+            where = "global" if node.id in globals_ else _resolve(node.id, enclosing)
+            if where == "free":
+                free.add(node)
+            elif where == "global":
+                declared_global.add(node)
         if not isinstance(scope, ast.Module | ast.ClassDef):  # a class body is no closure's
             enclosing = ((local, globals_, is_function), *enclosing)
         stack.extend(
             (node, enclosing) for node in nodes if node is not scope and isinstance(node, _SCOPES)
         )
-    return free, declared_global
+    return own, free, declared_global
 
 
 def unbound_free(name: str) -> ProgramError:

@@ -13,7 +13,7 @@ import torch.fx.experimental.symbolic_shapes
 from ..core.context import RunContext
 from ..core.errors import NotAllowed, ProgramError
 from ..core.limits import check_numel
-from ..core.values import Builtin
+from ..core.values import Builtin, check_keywords
 from .backward_cost import check_backward_cost
 from .backward_steps import all_nodes, recorded_backward
 from .catalogue import METHOD_ENTRIES
@@ -67,12 +67,8 @@ def call_method(
     ctx: RunContext, tensor: torch.Tensor, name: str, args: list, kwargs: dict
 ) -> object:
     """Call an allow-listed tensor method after checking its inputs and result size."""
-    allowed = METHODS[name]
-    unknown = set(kwargs) - allowed
-    if unknown:
-        raise ProgramError(
-            f"`.{name}()` does not accept `{sorted(unknown)[0]}=` here.", python_type="TypeError"
-        )
+    if kwargs:
+        check_keywords(f"`.{name}()`", kwargs, METHODS[name])
     special = _SPECIAL.get(name)
     if special is not None:
         check_plain(list(args) + list(kwargs.values()), f".{name}()", ctx)
